@@ -1,0 +1,36 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { AlarmController } from './alarms/alarm.controller';
+import { AlarmService } from './alarms/alarm.service';
+import { BrokerService } from './broker/broker.service';
+import { APP_CONFIG, type AppConfig } from './config/app-config';
+import { HealthController } from './health/health.controller';
+import { IngestService } from './ingest/ingest.service';
+import { MetricsController } from './metrics/metrics.controller';
+import { LatestValues } from './realtime/latest-values';
+import { RealtimeGateway } from './realtime/realtime.gateway';
+import { StreamSequence } from './realtime/stream-sequence';
+import { SiteController } from './site/site.controller';
+import { SiteService } from './site/site.service';
+import { StorageService } from './storage/storage.service';
+
+@Module({})
+export class AppModule {
+  /** The whole server for one validated configuration (main.ts and the medium tests both use this). */
+  static register(config: AppConfig): DynamicModule {
+    return {
+      module: AppModule,
+      controllers: [SiteController, AlarmController, HealthController, MetricsController],
+      providers: [
+        { provide: APP_CONFIG, useValue: config },
+        SiteService,
+        StreamSequence,
+        LatestValues,
+        BrokerService,
+        StorageService,
+        AlarmService,
+        IngestService,
+        RealtimeGateway,
+      ],
+    };
+  }
+}

@@ -1,0 +1,83 @@
+import { resolve } from 'node:path';
+import { z } from 'zod';
+
+/**
+ * The server's whole configuration, read from the environment once at start (STYLE.md: nothing else reads
+ * process.env). Every key has a default that runs the demo on embedded components.
+ */
+const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
+const optionalUrl = (protocols: string[]) =>
+  z
+    .string()
+    .trim()
+    .optional()
+    .transform((v) => (v === '' ? undefined : v))
+    .refine((v) => v === undefined || protocols.some((p) => v.startsWith(`${p}://`)), {
+      message: `must start with ${protocols.map((p) => `${p}://`).join(' or ')}`,
+    });
+
+export const AppConfigSchema = z.object({
+  /** HTTP port of the REST API, socket.io and the built web app. 0 picks a free port (tests). */
+  PORT: port(8080),
+  /** Address the HTTP server binds to. */
+  HOST: z.string().default('0.0.0.0'),
+  /** External broker (mqtt://, mqtts://, ws://). Unset: an embedded aedes broker is started on MQTT_PORT. */
+  MQTT_URL: optionalUrl(['mqtt', 'mqtts', 'ws', 'wss', 'tcp']),
+  /** TCP port of the embedded broker (only when MQTT_URL is unset). 0 picks a free port (tests). */
+  MQTT_PORT: port(1883),
+  /** Address the embedded broker binds to. */
+  MQTT_HOST: z.string().default('0.0.0.0'),
+  /** Username for the external broker. */
+  MQTT_USERNAME: z.string().optional(),
+  /** Password for the external broker. */
+  MQTT_PASSWORD: z.string().optional(),
+  /** Fixed client id: with clean=false the broker keeps our QoS 1 session across restarts (DESIGN.md §5). */
+  MQTT_CLIENT_ID: z.string().min(1).max(64).default('hazard-server-1'),
+  /** InfluxDB 1.x base URL (http://host:8086). Unset: the embedded SQLite store under DATA_DIR. */
+  INFLUX_URL: optionalUrl(['http', 'https']),
+  /** InfluxDB database name; created on start when missing. */
+  INFLUX_DB: z.string().regex(/^[A-Za-z0-9_]+$/, 'letters, digits and _ only').default('hazard'),
+  /** InfluxDB username (when auth is enabled). */
+  INFLUX_USERNAME: z.string().optional(),
+  /** InfluxDB password (when auth is enabled). */
+  INFLUX_PASSWORD: z.string().optional(),
+  /** Directory of the embedded store and other local state. */
+  DATA_DIR: z.string().default('.data'),
+  /** Site model YAML (DESIGN.md §4). */
+  SITE_FILE: z.string().default(resolve(__dirname, '../../../deploy/demo-site.yaml')),
+  /** Directory of the built web app served at `/`; empty disables serving it. */
+  WEB_DIST: z.string().default(resolve(__dirname, '../../../web/dist')),
+  /** Flush the write buffer at least this often (DESIGN.md §5: at least every second). */
+  STORE_FLUSH_MS: z.coerce.number().int().min(10).max(60_000).default(1000),
+  /** Flush as soon as this many points are buffered (one store request per batch). */
+  STORE_BATCH_POINTS: z.coerce.number().int().min(1).max(100_000).default(5000),
+  /** Upper bound on points held in memory while the store is failing; beyond it the oldest are counted as dropped. */
+  STORE_MAX_BUFFERED_POINTS: z.coerce.number().int().min(1000).default(1_000_000),
+  /** Largest accepted MQTT payload in bytes; larger ones are dead-lettered as `oversize`. */
+  MAX_PAYLOAD_BYTES: z.coerce.number().int().min(256).default(1_048_576),
+  /** Interval of throttled `telemetry` pushes over socket.io. */
+  REALTIME_TELEMETRY_MS: z.coerce.number().int().min(50).max(10_000).default(500),
+  /** Log level: error, warn, log, debug. */
+  LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug']).default('log'),
+});
+
+export type AppConfig = z.infer<typeof AppConfigSchema>;
+
+/** Thrown at start when the environment is invalid; names every bad key. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Parses the environment; fails fast with a message naming each bad key and why. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): AppConfig {
+  const result = AppConfigSchema.safeParse(env);
+  if (result.success) return result.data;
+  const lines = result.error.issues.map((i) => {
+    const key = String(i.path[0] ?? '(env)');
+    return `  ${key}=${JSON.stringify(env[key] ?? '')}: ${i.message}`;
+  });
+  throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
+}
+
+/** Nest injection token of the AppConfig value. */
+export const APP_CONFIG = Symbol('APP_CONFIG');

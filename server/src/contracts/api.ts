@@ -1,0 +1,25 @@
+/** Status of one dependency in `GET /api/health`. */
+export interface ComponentHealth {
+  ok: boolean;
+  /** What it is (e.g. `embedded aedes on :1883`, `influxdb http://127.0.0.1:8086/hazard`). */
+  detail: string;
+  /** Last error, when not ok. */
+  error?: string;
+}
+
+/** `GET /api/health` */
+export interface HealthResponse {
+  status: 'ok' | 'degraded';
+  uptimeS: number;
+  broker: ComponentHealth;
+  store: ComponentHealth;
+  ingest: {
+    messages: number;
+    points: number;
+    /** Rejected input by reason (dead letters). */
+    rejected: Record<string, number>;
+    /** Points waiting in the write buffer. */
+    bufferedPoints: number;
+    storedPoints: number;
+  };
+}

@@ -1,0 +1,6 @@
+export * from './alarm';
+export * from './api';
+export * from './realtime';
+export * from './site';
+export * from './telemetry';
+export * from './topics';

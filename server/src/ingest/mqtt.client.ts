@@ -1,0 +1,99 @@
+import mqtt, { type MqttClient as RawClient } from 'mqtt';
+
+export interface MqttClientOptions {
+  url: string;
+  clientId: string;
+  username?: string;
+  password?: string;
+  /** Topics subscribed at QoS 1 (re-subscribed by the broker's persistent session after reconnects). */
+  subscriptions: string[];
+}
+
+export interface MqttClientEvents {
+  message: (topic: string, payload: Buffer) => void;
+  connected: () => void;
+  disconnected: (reason: string) => void;
+}
+
+/**
+ * The only place that imports `mqtt` on the server (STYLE.md). Persistent session (clean=false, fixed client
+ * id) at QoS 1, so messages published while the server is down are delivered when it returns (DESIGN.md §5).
+ */
+export class MqttClient {
+  private client: RawClient | undefined;
+  private connected = false;
+  private lastError: string | undefined;
+
+  constructor(
+    private readonly opts: MqttClientOptions,
+    private readonly on: MqttClientEvents,
+  ) {}
+
+  get isConnected(): boolean {
+    return this.connected;
+  }
+
+  get error(): string | undefined {
+    return this.lastError;
+  }
+
+  /** Connects and subscribes; resolves on the first successful subscription, rejects after `timeoutMs`. */
+  connect(timeoutMs = 15_000): Promise<void> {
+    const client = mqtt.connect(this.opts.url, {
+      clientId: this.opts.clientId,
+      clean: false,
+      protocolVersion: 4,
+      keepalive: 30,
+      reconnectPeriod: 1000,
+      connectTimeout: 10_000,
+      username: this.opts.username,
+      password: this.opts.password,
+      resubscribe: true,
+    });
+    this.client = client;
+    client.on('message', (topic, payload) => this.on.message(topic, payload));
+    client.on('error', (err) => {
+      this.lastError = err.message;
+    });
+    client.on('close', () => {
+      if (this.connected) this.on.disconnected(this.lastError ?? 'connection closed');
+      this.connected = false;
+    });
+    return new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        reject(new Error(`cannot reach MQTT broker at ${this.opts.url} within ${timeoutMs} ms: ${this.lastError ?? 'no answer'}`));
+      }, timeoutMs);
+      let first = true;
+      client.on('connect', (connack) => {
+        this.connected = true;
+        this.lastError = undefined;
+        this.on.connected();
+        // A resumed session already holds our subscriptions; subscribe anyway: it is idempotent and covers new topics.
+        if (connack.sessionPresent && !first) return;
+        client.subscribe(this.opts.subscriptions, { qos: 1 }, (err) => {
+          if (!first) return;
+          first = false;
+          clearTimeout(timer);
+          if (err) reject(new Error(`MQTT subscribe failed on ${this.opts.url}: ${err.message}`));
+          else resolve();
+        });
+      });
+    });
+  }
+
+  /** Publishes (used for retained host state later); QoS 1. */
+  publish(topic: string, payload: string, retain = false): Promise<void> {
+    const client = this.client;
+    if (!client) return Promise.reject(new Error('MQTT client not started'));
+    return new Promise((resolve, reject) => {
+      client.publish(topic, payload, { qos: 1, retain }, (err) => (err ? reject(err) : resolve()));
+    });
+  }
+
+  async end(): Promise<void> {
+    const client = this.client;
+    this.client = undefined;
+    this.connected = false;
+    if (client) await client.endAsync();
+  }
+}

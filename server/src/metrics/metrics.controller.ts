@@ -1,0 +1,48 @@
+import { Controller, Get, Header } from '@nestjs/common';
+import { AlarmService } from '../alarms/alarm.service';
+import { IngestService } from '../ingest/ingest.service';
+import { StorageService } from '../storage/storage.service';
+
+/** Prometheus text exposition of the counters operators alert on (DESIGN.md §3 `GET /metrics`). */
+@Controller('metrics')
+export class MetricsController {
+  constructor(
+    private readonly ingest: IngestService,
+    private readonly storage: StorageService,
+    private readonly alarms: AlarmService,
+  ) {}
+
+  @Get()
+  @Header('Content-Type', 'text/plain; version=0.0.4')
+  get(): string {
+    const s = this.storage.stats();
+    const lines: string[] = [
+      '# HELP hazard_ingest_messages_total MQTT messages received.',
+      '# TYPE hazard_ingest_messages_total counter',
+      `hazard_ingest_messages_total ${this.ingest.counters.messages}`,
+      '# HELP hazard_ingest_points_total Valid points accepted.',
+      '# TYPE hazard_ingest_points_total counter',
+      `hazard_ingest_points_total ${this.ingest.counters.points}`,
+      '# HELP hazard_ingest_rejected_total Rejected input (dead letters) by reason.',
+      '# TYPE hazard_ingest_rejected_total counter',
+      ...Object.entries(this.ingest.deadLetters.counts).map(([reason, n]) => `hazard_ingest_rejected_total{reason="${reason}"} ${n ?? 0}`),
+      '# HELP hazard_store_buffered_points Points waiting in the write buffer (backpressure).',
+      '# TYPE hazard_store_buffered_points gauge',
+      `hazard_store_buffered_points ${s.bufferedPoints}`,
+      '# HELP hazard_store_points_total Points written to the store.',
+      '# TYPE hazard_store_points_total counter',
+      `hazard_store_points_total ${s.storedPoints}`,
+      '# HELP hazard_store_dropped_points_total Points dropped because the buffer bound was reached.',
+      '# TYPE hazard_store_dropped_points_total counter',
+      `hazard_store_dropped_points_total ${s.droppedPoints}`,
+      '# HELP hazard_store_failed_writes_total Failed store requests (retried).',
+      '# TYPE hazard_store_failed_writes_total counter',
+      `hazard_store_failed_writes_total ${s.failedWrites}`,
+      '# HELP hazard_alarms_active Open alarms (not yet back to normal and acknowledged).',
+      '# TYPE hazard_alarms_active gauge',
+      `hazard_alarms_active ${this.alarms.list('active').length}`,
+      '',
+    ];
+    return lines.join('\n');
+  }
+}

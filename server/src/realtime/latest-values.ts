@@ -1,0 +1,46 @@
+import { Injectable } from '@nestjs/common';
+import type { LatestValue, SamplePoint } from '../contracts';
+
+/** Latest value per tag, and which tags changed since the last realtime push (DESIGN.md §2 latest-value cache). */
+@Injectable()
+export class LatestValues {
+  private readonly values = new Map<string, LatestValue>();
+  private dirty = new Set<string>();
+
+  /** Keeps the newest sample per tag; an out-of-order older sample does not overwrite a newer one. */
+  update(p: SamplePoint): void {
+    const prev = this.values.get(p.tag);
+    if (prev && prev.ts > p.tsMs) return;
+    if (prev) {
+      prev.v = p.v;
+      prev.q = p.q;
+      prev.ts = p.tsMs;
+    } else {
+      this.values.set(p.tag, { v: p.v, q: p.q, ts: p.tsMs });
+    }
+    this.dirty.add(p.tag);
+  }
+
+  all(): Record<string, LatestValue> {
+    const out: Record<string, LatestValue> = {};
+    for (const [tag, v] of this.values) out[tag] = { ...v };
+    return out;
+  }
+
+  /** Values changed since the previous call; empty object when nothing changed. */
+  takeChanged(): Record<string, LatestValue> {
+    const out: Record<string, LatestValue> = {};
+    if (this.dirty.size === 0) return out;
+    const dirty = this.dirty;
+    this.dirty = new Set();
+    for (const tag of dirty) {
+      const v = this.values.get(tag);
+      if (v) out[tag] = { ...v };
+    }
+    return out;
+  }
+
+  get size(): number {
+    return this.values.size;
+  }
+}

@@ -1,0 +1,47 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { LogLevel } from '@nestjs/common';
+import type { AddressInfo } from 'node:net';
+import { AppModule } from './app.module';
+import type { AppConfig } from './config/app-config';
+import { BrokerService } from './broker/broker.service';
+import { serveWebApp } from './web/web-static';
+
+const LEVELS: Record<AppConfig['LOG_LEVEL'], LogLevel[]> = {
+  error: ['fatal', 'error'],
+  warn: ['fatal', 'error', 'warn'],
+  log: ['fatal', 'error', 'warn', 'log'],
+  debug: ['fatal', 'error', 'warn', 'log', 'debug'],
+};
+
+export interface RunningServer {
+  app: NestExpressApplication;
+  /** http://127.0.0.1:PORT */
+  httpUrl: string;
+  /** URL of the broker the server ingests from (the embedded one when MQTT_URL is unset). */
+  mqttUrl: string;
+  webServed: boolean;
+  close(): Promise<void>;
+}
+
+/** Creates, starts and listens; used by main.ts and by tests (with PORT=0 and MQTT_PORT=0). */
+export async function startServer(config: AppConfig, opts: { logger?: false } = {}): Promise<RunningServer> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.register(config), {
+    logger: opts.logger === false ? false : LEVELS[config.LOG_LEVEL],
+    abortOnError: false,
+  });
+  app.setGlobalPrefix('api');
+  app.enableShutdownHooks();
+  const webServed = serveWebApp(app, config.WEB_DIST);
+  await app.listen(config.PORT, config.HOST);
+  const addr = app.getHttpServer().address() as AddressInfo;
+  const broker = app.get(BrokerService);
+  return {
+    app,
+    httpUrl: `http://127.0.0.1:${addr.port}`,
+    mqttUrl: broker.url,
+    webServed,
+    close: () => app.close(),
+  };
+}

@@ -1,0 +1,3 @@
+export * from './site.index';
+export * from './site.loader';
+export * from './site.validate';

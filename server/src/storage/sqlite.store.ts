@@ -1,0 +1,109 @@
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { PointValue } from '../contracts';
+import { QUALITY_CODE, QUALITY_FROM_CODE, type RawQuery, type StoreBatch, type StoredSample, type TelemetryStore } from './store.port';
+
+interface Row {
+  ts: number;
+  v: number | null;
+  s: string | null;
+  b: number | null;
+  q: number;
+}
+
+/**
+ * Embedded store: one SQLite file in WAL mode (DESIGN.md §5). A batch is one transaction with prepared
+ * statements; numbers go to `v`, discrete states to `s`, booleans to `b`.
+ */
+export class SqliteStore implements TelemetryStore {
+  readonly description: string;
+  private db: Database.Database | undefined;
+  private insertPoint: Database.Statement | undefined;
+  private insertAlarm: Database.Statement | undefined;
+
+  constructor(private readonly file: string) {
+    this.description = `sqlite ${file}`;
+  }
+
+  async init(): Promise<void> {
+    if (this.file !== ':memory:') mkdirSync(dirname(this.file), { recursive: true });
+    const db = new Database(this.file);
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    db.exec(`
+      CREATE TABLE IF NOT EXISTS telemetry (
+        ts INTEGER NOT NULL, enterprise TEXT NOT NULL, source TEXT NOT NULL, tag TEXT NOT NULL,
+        v REAL, s TEXT, b INTEGER, q INTEGER NOT NULL DEFAULT 0
+      );
+      CREATE INDEX IF NOT EXISTS telemetry_tag_ts ON telemetry (tag, ts);
+      CREATE TABLE IF NOT EXISTS alarm_event (
+        seq INTEGER NOT NULL, ts INTEGER NOT NULL, alarm_id TEXT NOT NULL, tag TEXT NOT NULL, source TEXT NOT NULL,
+        transition TEXT NOT NULL, state TEXT NOT NULL, level TEXT NOT NULL, priority INTEGER NOT NULL, value REAL,
+        body TEXT NOT NULL
+      );
+      CREATE INDEX IF NOT EXISTS alarm_event_ts ON alarm_event (ts);
+    `);
+    this.insertPoint = db.prepare(
+      'INSERT INTO telemetry (ts, enterprise, source, tag, v, s, b, q) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+    );
+    this.insertAlarm = db.prepare(
+      'INSERT INTO alarm_event (seq, ts, alarm_id, tag, source, transition, state, level, priority, value, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    );
+    this.db = db;
+    await Promise.resolve();
+  }
+
+  private open(): Database.Database {
+    if (!this.db) throw new Error(`${this.description} is not open`);
+    return this.db;
+  }
+
+  async writeBatch(batch: StoreBatch): Promise<void> {
+    const db = this.open();
+    const insertPoint = this.insertPoint!;
+    const insertAlarm = this.insertAlarm!;
+    db.transaction(() => {
+      for (const p of batch.points) {
+        const v = p.v;
+        insertPoint.run(
+          p.tsMs,
+          p.enterpriseId,
+          p.sourceId,
+          p.tag,
+          typeof v === 'number' ? v : null,
+          typeof v === 'string' ? v : null,
+          typeof v === 'boolean' ? (v ? 1 : 0) : null,
+          QUALITY_CODE[p.q],
+        );
+      }
+      for (const e of batch.alarmEvents) {
+        const a = e.alarm;
+        insertAlarm.run(e.seq, a.updatedAt, a.id, a.tag, a.sourceId, e.transition, a.state, a.level, a.priority, a.value, JSON.stringify(e));
+      }
+    })();
+    await Promise.resolve();
+  }
+
+  async queryRaw(q: RawQuery): Promise<StoredSample[]> {
+    const rows = this.open()
+      .prepare('SELECT ts, v, s, b, q FROM telemetry WHERE tag = ? AND ts >= ? AND ts <= ? ORDER BY ts LIMIT ?')
+      .all(q.tag, q.fromMs, q.toMs, q.limit) as Row[];
+    await Promise.resolve();
+    return rows.map((r) => {
+      const v: PointValue = r.v !== null ? r.v : r.s !== null ? r.s : r.b === 1;
+      return { tsMs: r.ts, v, q: QUALITY_FROM_CODE[r.q] ?? 'good' };
+    });
+  }
+
+  async ping(): Promise<void> {
+    this.open().prepare('SELECT 1').get();
+    await Promise.resolve();
+  }
+
+  async close(): Promise<void> {
+    this.db?.close();
+    this.db = undefined;
+    await Promise.resolve();
+  }
+}
