@@ -8,7 +8,9 @@ async function main(): Promise<void> {
   const logger = new Logger('main');
   const shownHost = config.HOST === '0.0.0.0' ? 'localhost' : config.HOST;
   const port = new URL(server.httpUrl).port;
-  logger.log(`ready: http://${shownHost}:${port}  (MQTT ${server.mqttUrl}${server.webServed ? '' : '; web app not built'})`);
+  logger.log(
+    `ready: http://${shownHost}:${port}  (MQTT ${server.mqttUrl}${server.webServed ? '' : '; web app not built'})`,
+  );
 }
 
 main().catch((err: unknown) => {

@@ -82,7 +82,13 @@ function portOpen(port: number): Promise<boolean> {
   });
 }
 
-async function waitFor(what: string, probe: () => Promise<boolean>, child: ChildProcess, logFile: string, timeoutMs: number) {
+async function waitFor(
+  what: string,
+  probe: () => Promise<boolean>,
+  child: ChildProcess,
+  logFile: string,
+  timeoutMs: number,
+) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) {
@@ -135,7 +141,16 @@ export async function startMosquitto(): Promise<RunningService> {
   const conf = join(dir, 'mosquitto.conf');
   writeFileSync(
     conf,
-    [`listener ${port} 127.0.0.1`, 'allow_anonymous true', 'persistence false', 'log_dest stdout', 'log_type error', 'log_type warning', 'max_queued_messages 100000', ''].join('\n'),
+    [
+      `listener ${port} 127.0.0.1`,
+      'allow_anonymous true',
+      'persistence false',
+      'log_dest stdout',
+      'log_type error',
+      'log_type warning',
+      'max_queued_messages 100000',
+      '',
+    ].join('\n'),
   );
   const { child, logFile } = spawnLogged(bin, ['-c', conf], dir);
   await waitFor('mosquitto', () => portOpen(port), child, logFile, 10_000);

@@ -78,7 +78,17 @@ export function applyLimit(current: Alarm | undefined, i: LimitInput): Transitio
     const { returnedAt: _returned, ...rest } = current;
     return {
       kind: 'raise',
-      alarm: { ...rest, active: true, state: 'unacked', level: i.level, priority: i.priority, limit: i.limit, value: i.value, updatedAt: i.nowMs, message: message(i, i.level) },
+      alarm: {
+        ...rest,
+        active: true,
+        state: 'unacked',
+        level: i.level,
+        priority: i.priority,
+        limit: i.limit,
+        value: i.value,
+        updatedAt: i.nowMs,
+        message: message(i, i.level),
+      },
     };
   }
 

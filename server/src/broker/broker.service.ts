@@ -10,7 +10,9 @@ export class BrokerService implements OnModuleInit, OnApplicationShutdown {
   private readonly embedded: EmbeddedBroker | undefined;
 
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {
-    this.embedded = config.MQTT_URL ? undefined : new EmbeddedBroker({ host: config.MQTT_HOST, port: config.MQTT_PORT });
+    this.embedded = config.MQTT_URL
+      ? undefined
+      : new EmbeddedBroker({ host: config.MQTT_HOST, port: config.MQTT_PORT });
   }
 
   async onModuleInit(): Promise<void> {
@@ -34,7 +36,9 @@ export class BrokerService implements OnModuleInit, OnApplicationShutdown {
   }
 
   describe(): string {
-    return this.embedded ? `embedded aedes on :${this.embedded.port} (${this.embedded.connectedClients} clients)` : `external ${redact(this.url)}`;
+    return this.embedded
+      ? `embedded aedes on :${this.embedded.port} (${this.embedded.connectedClients} clients)`
+      : `external ${redact(this.url)}`;
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -42,7 +46,9 @@ export class BrokerService implements OnModuleInit, OnApplicationShutdown {
   }
 
   health(connected: boolean, error: string | undefined): ComponentHealth {
-    return connected ? { ok: true, detail: this.describe() } : { ok: false, detail: this.describe(), error: error ?? 'not connected' };
+    return connected
+      ? { ok: true, detail: this.describe() }
+      : { ok: false, detail: this.describe(), error: error ?? 'not connected' };
   }
 }
 

@@ -36,7 +36,10 @@ export const AppConfigSchema = z.object({
   /** InfluxDB 1.x base URL (http://host:8086). Unset: the embedded SQLite store under DATA_DIR. */
   INFLUX_URL: optionalUrl(['http', 'https']),
   /** InfluxDB database name; created on start when missing. */
-  INFLUX_DB: z.string().regex(/^[A-Za-z0-9_]+$/, 'letters, digits and _ only').default('hazard'),
+  INFLUX_DB: z
+    .string()
+    .regex(/^[A-Za-z0-9_]+$/, 'letters, digits and _ only')
+    .default('hazard'),
   /** InfluxDB username (when auth is enabled). */
   INFLUX_USERNAME: z.string().optional(),
   /** InfluxDB password (when auth is enabled). */

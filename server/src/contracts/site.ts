@@ -12,15 +12,7 @@ const IdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1–64 lette
 /** 位号: letters, digits, `-`, `_`, `.`; e.g. LIA-101, GIA-201. */
 const TagNameSchema = z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'must be 1–64 letters, digits, "-", "_" or "."');
 
-export const TagKindSchema = z.enum([
-  'level',
-  'temperature',
-  'pressure',
-  'flow',
-  'gas',
-  'valve_position',
-  'sis_state',
-]);
+export const TagKindSchema = z.enum(['level', 'temperature', 'pressure', 'flow', 'gas', 'valve_position', 'sis_state']);
 export type TagKind = z.infer<typeof TagKindSchema>;
 
 const PrioritySchema = z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4)]);
@@ -36,7 +28,12 @@ export const LimitsSchema = z
     deadband: z.number().finite().nonnegative().optional(),
     /** Per-limit priority overrides (1 urgent … 4 low). */
     priorities: z
-      .object({ hh: PrioritySchema.optional(), h: PrioritySchema.optional(), l: PrioritySchema.optional(), ll: PrioritySchema.optional() })
+      .object({
+        hh: PrioritySchema.optional(),
+        h: PrioritySchema.optional(),
+        l: PrioritySchema.optional(),
+        ll: PrioritySchema.optional(),
+      })
       .strict()
       .optional(),
   })

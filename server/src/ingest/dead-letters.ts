@@ -24,7 +24,9 @@ export class DeadLetters {
     const n = this.suppressed.get(reject.reason) ?? 0;
     this.suppressed.set(reject.reason, 0);
     this.lastLogMs.set(reject.reason, nowMs);
-    this.log(`rejected ${reject.reason} on ${topic}: ${reject.detail}${n > 0 ? ` (+${n} more ${reject.reason} not logged)` : ''}`);
+    this.log(
+      `rejected ${reject.reason} on ${topic}: ${reject.detail}${n > 0 ? ` (+${n} more ${reject.reason} not logged)` : ''}`,
+    );
   }
 
   total(): number {

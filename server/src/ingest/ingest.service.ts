@@ -72,7 +72,11 @@ export class IngestService implements OnApplicationBootstrap, OnModuleDestroy {
     try {
       const parsed = parseTopic(topic);
       if (!parsed) {
-        this.deadLetters.record(topic, { reason: 'bad_topic', detail: 'expected hazard/v1/{enterpriseId}/{sourceId}/{telemetry|status}' }, nowMs);
+        this.deadLetters.record(
+          topic,
+          { reason: 'bad_topic', detail: 'expected hazard/v1/{enterpriseId}/{sourceId}/{telemetry|status}' },
+          nowMs,
+        );
         return;
       }
       if (parsed.kind === 'status') {
@@ -92,7 +96,11 @@ export class IngestService implements OnApplicationBootstrap, OnModuleDestroy {
       this.counters.points += points.length;
     } catch (err) {
       // A bug in a rule must not take ingestion down; it is counted and logged like bad input.
-      this.deadLetters.record(topic, { reason: 'bad_envelope', detail: `internal error: ${(err as Error).message}` }, nowMs);
+      this.deadLetters.record(
+        topic,
+        { reason: 'bad_envelope', detail: `internal error: ${(err as Error).message}` },
+        nowMs,
+      );
     }
   }
 
@@ -106,7 +114,11 @@ export class IngestService implements OnApplicationBootstrap, OnModuleDestroy {
     }
     const status = GatewayStatusSchema.safeParse(json);
     if (!status.success) {
-      this.deadLetters.record(topic, { reason: 'bad_status', detail: status.error.issues.map((i) => i.message).join('; ') }, nowMs);
+      this.deadLetters.record(
+        topic,
+        { reason: 'bad_status', detail: status.error.issues.map((i) => i.message).join('; ') },
+        nowMs,
+      );
     }
     // Gateway online state feeds data health (issue 4).
   }

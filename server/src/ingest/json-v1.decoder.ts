@@ -63,13 +63,24 @@ function describe(value: unknown): string {
  * Decodes one JSON v1 telemetry message (DESIGN.md §3). Pure: the caller counts and logs the rejects.
  * Each point is validated on its own, so the good points of a partly bad message are kept.
  */
-export function decodeTelemetry(topic: ParsedTopic, payload: Buffer, site: SiteIndex, opts: DecodeOptions): DecodeResult {
+export function decodeTelemetry(
+  topic: ParsedTopic,
+  payload: Buffer,
+  site: SiteIndex,
+  opts: DecodeOptions,
+): DecodeResult {
   const rejects: Reject[] = [];
   if (payload.length > opts.maxPayloadBytes) {
-    return { points: [], rejects: [{ reason: 'oversize', detail: `${payload.length} bytes > ${opts.maxPayloadBytes}` }] };
+    return {
+      points: [],
+      rejects: [{ reason: 'oversize', detail: `${payload.length} bytes > ${opts.maxPayloadBytes}` }],
+    };
   }
   if (!site.sources.has(topic.sourceId)) {
-    return { points: [], rejects: [{ reason: 'unknown_source', detail: `source "${topic.sourceId}" is not in the site model` }] };
+    return {
+      points: [],
+      rejects: [{ reason: 'unknown_source', detail: `source "${topic.sourceId}" is not in the site model` }],
+    };
   }
   const json = parseJson(payload);
   if (!json.ok) return { points: [], rejects: [{ reason: 'not_json', detail: json.error }] };
@@ -86,7 +97,10 @@ export function decodeTelemetry(topic: ParsedTopic, payload: Buffer, site: SiteI
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       const where = issue ? `points[${i}].${issue.path.join('.')}` : `points[${i}]`;
-      rejects.push({ reason: 'bad_point', detail: `${where}: ${issue?.message ?? 'invalid'} (${describe(rawPoints[i])})` });
+      rejects.push({
+        reason: 'bad_point',
+        detail: `${where}: ${issue?.message ?? 'invalid'} (${describe(rawPoints[i])})`,
+      });
       continue;
     }
     const point = parsed.data;
@@ -112,7 +126,14 @@ export function decodeTelemetry(topic: ParsedTopic, payload: Buffer, site: SiteI
       rejects.push({ reason: 'bad_timestamp', detail: `points[${i}] ${point.tag}: ts ${tsMs} is in the future` });
       continue;
     }
-    points.push({ enterpriseId: info.enterpriseId, sourceId: info.sourceId, tag: point.tag, tsMs, v: point.v, q: point.q ?? 'good' });
+    points.push({
+      enterpriseId: info.enterpriseId,
+      sourceId: info.sourceId,
+      tag: point.tag,
+      tsMs,
+      v: point.v,
+      q: point.q ?? 'good',
+    });
   }
   return seq === undefined ? { points, rejects } : { points, rejects, seq };
 }
@@ -121,9 +142,13 @@ export function decodeTelemetry(topic: ParsedTopic, payload: Buffer, site: SiteI
 function checkValueType(kind: string, v: number | boolean | string): string | undefined {
   switch (kind) {
     case 'valve_position':
-      return typeof v === 'string' && VALVE_STATES.has(v) ? undefined : `expected one of ${[...VALVE_STATES].join('|')}, got ${describe(v)}`;
+      return typeof v === 'string' && VALVE_STATES.has(v)
+        ? undefined
+        : `expected one of ${[...VALVE_STATES].join('|')}, got ${describe(v)}`;
     case 'sis_state':
-      return typeof v === 'string' && SIS_STATES.has(v) ? undefined : `expected one of ${[...SIS_STATES].join('|')}, got ${describe(v)}`;
+      return typeof v === 'string' && SIS_STATES.has(v)
+        ? undefined
+        : `expected one of ${[...SIS_STATES].join('|')}, got ${describe(v)}`;
     default:
       return typeof v === 'number' ? undefined : `expected a number, got ${describe(v)}`;
   }

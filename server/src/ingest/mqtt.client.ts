@@ -61,7 +61,11 @@ export class MqttClient {
     });
     return new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => {
-        reject(new Error(`cannot reach MQTT broker at ${this.opts.url} within ${timeoutMs} ms: ${this.lastError ?? 'no answer'}`));
+        reject(
+          new Error(
+            `cannot reach MQTT broker at ${this.opts.url} within ${timeoutMs} ms: ${this.lastError ?? 'no answer'}`,
+          ),
+        );
       }, timeoutMs);
       let first = true;
       client.on('connect', (connack) => {

@@ -25,7 +25,9 @@ export class MetricsController {
       `hazard_ingest_points_total ${this.ingest.counters.points}`,
       '# HELP hazard_ingest_rejected_total Rejected input (dead letters) by reason.',
       '# TYPE hazard_ingest_rejected_total counter',
-      ...Object.entries(this.ingest.deadLetters.counts).map(([reason, n]) => `hazard_ingest_rejected_total{reason="${reason}"} ${n ?? 0}`),
+      ...Object.entries(this.ingest.deadLetters.counts).map(
+        ([reason, n]) => `hazard_ingest_rejected_total{reason="${reason}"} ${n ?? 0}`,
+      ),
       '# HELP hazard_store_buffered_points Points waiting in the write buffer (backpressure).',
       '# TYPE hazard_store_buffered_points gauge',
       `hazard_store_buffered_points ${s.bufferedPoints}`,

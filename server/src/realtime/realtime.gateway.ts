@@ -9,7 +9,12 @@ import {
 } from '@nestjs/websockets';
 import type { Namespace, Socket } from 'socket.io';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
-import { REALTIME_NAMESPACE, type ClientToServerEvents, type ServerToClientEvents, type SnapshotEvent } from '../contracts';
+import {
+  REALTIME_NAMESPACE,
+  type ClientToServerEvents,
+  type ServerToClientEvents,
+  type SnapshotEvent,
+} from '../contracts';
 import { AlarmService } from '../alarms/alarm.service';
 import { SiteService } from '../site/site.service';
 import { LatestValues } from './latest-values';

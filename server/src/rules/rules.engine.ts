@@ -48,10 +48,17 @@ export class RulesEngine {
     }
   }
 
-  private input(rules: TagRules, side: 'hi' | 'lo', level: LimitLevel | null, value: number, nowMs: number): LimitInput {
+  private input(
+    rules: TagRules,
+    side: 'hi' | 'lo',
+    level: LimitLevel | null,
+    value: number,
+    nowMs: number,
+  ): LimitInput {
     const { info, limits } = rules;
     // On return, report the limit of the level that was left, so the message still names it.
-    const shownLevel: LimitLevel = level ?? (side === 'hi' ? (limits.h !== undefined ? 'H' : 'HH') : limits.l !== undefined ? 'L' : 'LL');
+    const shownLevel: LimitLevel =
+      level ?? (side === 'hi' ? (limits.h !== undefined ? 'H' : 'HH') : limits.l !== undefined ? 'L' : 'LL');
     return {
       tag: info.def.tag,
       enterpriseId: info.enterpriseId,

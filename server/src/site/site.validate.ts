@@ -34,12 +34,17 @@ function crossChecks(site: SiteModel): SiteProblem[] {
   site.enterprises.forEach((enterprise, ei) => {
     const ePath = `enterprises[${ei}]`;
     const prevE = enterpriseSeen.get(enterprise.id);
-    if (prevE) problems.push({ path: `${ePath}.id`, message: `duplicate enterprise id "${enterprise.id}" (first at ${prevE})` });
+    if (prevE)
+      problems.push({ path: `${ePath}.id`, message: `duplicate enterprise id "${enterprise.id}" (first at ${prevE})` });
     else enterpriseSeen.set(enterprise.id, `${ePath}.id`);
     enterprise.sources.forEach((source, si) => {
       const sPath = `${ePath}.sources[${si}]`;
       const prevS = sourceSeen.get(source.id);
-      if (prevS) problems.push({ path: `${sPath}.id`, message: `duplicate hazard source id "${source.id}" (first at ${prevS})` });
+      if (prevS)
+        problems.push({
+          path: `${sPath}.id`,
+          message: `duplicate hazard source id "${source.id}" (first at ${prevS})`,
+        });
       else sourceSeen.set(source.id, `${sPath}.id`);
       source.equipment.forEach((equipment, qi) => {
         equipment.tags.forEach((tag, ti) => {
@@ -48,13 +53,19 @@ function crossChecks(site: SiteModel): SiteProblem[] {
           if (prevT) problems.push({ path: `${tPath}.tag`, message: `duplicate tag "${tag.tag}" (first at ${prevT})` });
           else tagSeen.set(tag.tag, `${tPath}.tag`);
           if (tag.range && tag.range[0] >= tag.range[1]) {
-            problems.push({ path: `${tPath}.range`, message: `range min ${tag.range[0]} must be below max ${tag.range[1]}` });
+            problems.push({
+              path: `${tPath}.range`,
+              message: `range min ${tag.range[0]} must be below max ${tag.range[1]}`,
+            });
           }
           const limits = tag.limits;
           if (!limits) return;
           const isAnalog = tag.kind !== 'valve_position' && tag.kind !== 'sis_state';
           if (!isAnalog) {
-            problems.push({ path: `${tPath}.limits`, message: `a ${tag.kind} tag is discrete and cannot have analog limits` });
+            problems.push({
+              path: `${tPath}.limits`,
+              message: `a ${tag.kind} tag is discrete and cannot have analog limits`,
+            });
             return;
           }
           let prev: { key: string; value: number } | undefined;

@@ -1,6 +1,13 @@
 import { InfluxDB, escape, type IPoint } from 'influx';
 import type { PointValue } from '../contracts';
-import { QUALITY_CODE, QUALITY_FROM_CODE, type RawQuery, type StoreBatch, type StoredSample, type TelemetryStore } from './store.port';
+import {
+  QUALITY_CODE,
+  QUALITY_FROM_CODE,
+  type RawQuery,
+  type StoreBatch,
+  type StoredSample,
+  type TelemetryStore,
+} from './store.port';
 
 export interface InfluxStoreOptions {
   url: string;
@@ -67,7 +74,15 @@ export class InfluxStore implements TelemetryStore {
       points[n++] = {
         measurement: 'alarm_event',
         tags: { enterprise: a.enterpriseId, source: a.sourceId, tag: a.tag, transition: e.transition },
-        fields: { seq: e.seq, alarm_id: a.id, state: a.state, level: a.level, priority: a.priority, value: a.value, body: JSON.stringify(e) },
+        fields: {
+          seq: e.seq,
+          alarm_id: a.id,
+          state: a.state,
+          level: a.level,
+          priority: a.priority,
+          value: a.value,
+          body: JSON.stringify(e),
+        },
         timestamp: a.updatedAt,
       };
     }
@@ -82,7 +97,8 @@ export class InfluxStore implements TelemetryStore {
       { database: this.opts.database, precision: 'ms' },
     );
     return rows.map((r) => {
-      const v: PointValue = r.v !== null && r.v !== undefined ? r.v : r.s !== null && r.s !== undefined ? r.s : r.b === true;
+      const v: PointValue =
+        r.v !== null && r.v !== undefined ? r.v : r.s !== null && r.s !== undefined ? r.s : r.b === true;
       return { tsMs: r.time.getTime(), v, q: QUALITY_FROM_CODE[r.q ?? 0] ?? 'good' };
     });
   }

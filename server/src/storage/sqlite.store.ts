@@ -2,7 +2,14 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { PointValue } from '../contracts';
-import { QUALITY_CODE, QUALITY_FROM_CODE, type RawQuery, type StoreBatch, type StoredSample, type TelemetryStore } from './store.port';
+import {
+  QUALITY_CODE,
+  QUALITY_FROM_CODE,
+  type RawQuery,
+  type StoreBatch,
+  type StoredSample,
+  type TelemetryStore,
+} from './store.port';
 
 interface Row {
   ts: number;
@@ -79,7 +86,19 @@ export class SqliteStore implements TelemetryStore {
       }
       for (const e of batch.alarmEvents) {
         const a = e.alarm;
-        insertAlarm.run(e.seq, a.updatedAt, a.id, a.tag, a.sourceId, e.transition, a.state, a.level, a.priority, a.value, JSON.stringify(e));
+        insertAlarm.run(
+          e.seq,
+          a.updatedAt,
+          a.id,
+          a.tag,
+          a.sourceId,
+          e.transition,
+          a.state,
+          a.level,
+          a.priority,
+          a.value,
+          JSON.stringify(e),
+        );
       }
     })();
     await Promise.resolve();

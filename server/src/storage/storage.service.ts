@@ -1,4 +1,11 @@
-import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type BeforeApplicationShutdown,
+  type OnApplicationShutdown,
+  type OnModuleInit,
+} from '@nestjs/common';
 import { resolve } from 'node:path';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import type { AlarmEvent, ComponentHealth, SamplePoint } from '../contracts';
@@ -34,7 +41,8 @@ export class StorageService implements OnModuleInit, BeforeApplicationShutdown, 
       batchPoints: config.STORE_BATCH_POINTS,
       maxBufferedPoints: config.STORE_MAX_BUFFERED_POINTS,
       onError: (err, pending) => {
-        if (this.lastError !== err.message) this.logger.error(`store write failed (${pending} points waiting): ${err.message}`);
+        if (this.lastError !== err.message)
+          this.logger.error(`store write failed (${pending} points waiting): ${err.message}`);
         this.lastError = err.message;
       },
       onRecovered: () => {
@@ -75,7 +83,9 @@ export class StorageService implements OnModuleInit, BeforeApplicationShutdown, 
     try {
       await this.store.ping();
       const err = this.buffer.stats().lastError;
-      return err ? { ok: false, detail: this.store.description, error: `writes failing: ${err}` } : { ok: true, detail: this.store.description };
+      return err
+        ? { ok: false, detail: this.store.description, error: `writes failing: ${err}` }
+        : { ok: true, detail: this.store.description };
     } catch (err) {
       return { ok: false, detail: this.store.description, error: (err as Error).message };
     }

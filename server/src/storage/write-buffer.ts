@@ -36,7 +36,14 @@ export class WriteBuffer {
   private retryAtMs = 0;
   private backoffMs = 0;
   private failing = false;
-  private readonly s: WriteBufferStats = { bufferedPoints: 0, storedPoints: 0, storedAlarmEvents: 0, droppedPoints: 0, failedWrites: 0, batches: 0 };
+  private readonly s: WriteBufferStats = {
+    bufferedPoints: 0,
+    storedPoints: 0,
+    storedAlarmEvents: 0,
+    droppedPoints: 0,
+    failedWrites: 0,
+    batches: 0,
+  };
 
   constructor(
     private readonly store: TelemetryStore,
@@ -80,7 +87,8 @@ export class WriteBuffer {
   }
 
   private async writeOne(): Promise<void> {
-    const points = this.points.length <= this.opts.batchPoints ? this.points : this.points.slice(0, this.opts.batchPoints);
+    const points =
+      this.points.length <= this.opts.batchPoints ? this.points : this.points.slice(0, this.opts.batchPoints);
     this.points = points === this.points ? [] : this.points.slice(points.length);
     const alarmEvents = this.alarmEvents;
     this.alarmEvents = [];

@@ -10,11 +10,20 @@ import { join } from 'node:path';
 export function serveWebApp(app: NestExpressApplication, dist: string): boolean {
   const index = join(dist, 'index.html');
   if (!dist || !existsSync(index)) return false;
-  app.useStaticAssets(dist, { index: 'index.html', maxAge: '1h', setHeaders: (res, path) => {
-    if (path.endsWith('index.html')) res.setHeader('Cache-Control', 'no-cache');
-  } });
+  app.useStaticAssets(dist, {
+    index: 'index.html',
+    maxAge: '1h',
+    setHeaders: (res, path) => {
+      if (path.endsWith('index.html')) res.setHeader('Cache-Control', 'no-cache');
+    },
+  });
   app.use((req: Request, res: Response, next: NextFunction) => {
-    if (req.method !== 'GET' || req.path.startsWith('/api') || req.path.startsWith('/socket.io') || req.path.includes('.')) {
+    if (
+      req.method !== 'GET' ||
+      req.path.startsWith('/api') ||
+      req.path.startsWith('/socket.io') ||
+      req.path.includes('.')
+    ) {
       next();
       return;
     }

@@ -1,0 +1,73 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { publishPoints } from '@hazard/simulators';
+import { launchChromium, type TestBrowser } from '../harness/browser';
+import { startTestServer, type TestServer } from '../../server/test/medium/helpers';
+
+const WEB_DIST = resolve(__dirname, '../../web/dist');
+const SHOTS = resolve(__dirname, '../../.tmp/test-results');
+
+describe('wall page in a real headless Chromium', () => {
+  let server: TestServer;
+  let chrome: TestBrowser;
+
+  beforeAll(async () => {
+    if (!existsSync(join(WEB_DIST, 'index.html'))) {
+      throw new Error(
+        `web app not built (${WEB_DIST}/index.html missing): run the test command, or 'pnpm build' first`,
+      );
+    }
+    server = await startTestServer({ WEB_DIST, REALTIME_TELEMETRY_MS: '250' });
+    chrome = await launchChromium();
+    mkdirSync(SHOTS, { recursive: true });
+  });
+
+  afterAll(async () => {
+    await chrome?.close();
+    await server?.stop();
+  });
+
+  it('shows live values, then the HIHI alarm the simulator publishes, then that its data is no longer live', async () => {
+    const page = await chrome.browser.newPage({ viewport: { width: 1920, height: 1080 } });
+    const consoleErrors: string[] = [];
+    page.on('pageerror', (err) => consoleErrors.push(err.message));
+
+    await page.goto(`${server.httpUrl}/?kiosk`);
+    await page.locator('[data-testid="alarm-list"]').waitFor({ timeout: 15_000 });
+
+    await publishPoints(server.mqttUrl, 'bjpc', 'tf01', [
+      { tag: 'LIA-101', v: 8.2 },
+      { tag: 'TIA-101', v: 23.4 },
+      { tag: 'PIA-101', v: 0.6 },
+      { tag: 'XV-101', v: 'open' },
+    ]);
+    await page.locator('[data-testid="connection-status"][data-state="live"]').waitFor({ timeout: 10_000 });
+    await expectText(page.locator('[data-testid="tag-value"][data-tag="TIA-101"]').first(), '23.4');
+    expect(await page.locator('[data-testid="alarm-row"]').count()).toBe(0);
+
+    await publishPoints(server.mqttUrl, 'bjpc', 'tf01', [{ tag: 'LIA-101', v: 14.7 }]);
+    const row = page.locator('[data-testid="alarm-row"][data-tag="LIA-101"][data-level="HH"]');
+    await row.waitFor({ timeout: 10_000 });
+    expect(await row.getAttribute('data-state')).toBe('unacked');
+    await expectText(page.locator('[data-testid="active-alarm-count"]'), '1');
+    await page.screenshot({ path: join(SHOTS, 'wall-alarm.png') });
+
+    // The server goes away: the page must say so instead of showing the last values as live.
+    await server.stop();
+    await page.locator('[data-testid="connection-status"][data-state="offline"]').waitFor({ timeout: 15_000 });
+    await page.screenshot({ path: join(SHOTS, 'wall-offline.png') });
+    expect(consoleErrors).toEqual([]);
+    await page.close();
+  });
+});
+
+async function expectText(locator: import('playwright-core').Locator, text: string): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  let last = '';
+  while (Date.now() < deadline) {
+    last = (await locator.textContent()) ?? '';
+    if (last.includes(text)) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`expected "${text}" in ${locator.toString()}, last text "${last}"`);
+}
