@@ -4,7 +4,7 @@ import { startServer } from './server';
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const server = await startServer(config);
+  const server = await startServer(config, { shutdownHooks: true });
   const logger = new Logger('main');
   const shownHost = config.HOST === '0.0.0.0' ? 'localhost' : config.HOST;
   const port = new URL(server.httpUrl).port;

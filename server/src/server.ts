@@ -26,13 +26,17 @@ export interface RunningServer {
 }
 
 /** Creates, starts and listens; used by main.ts and by tests (with PORT=0 and MQTT_PORT=0). */
-export async function startServer(config: AppConfig, opts: { logger?: false } = {}): Promise<RunningServer> {
+export async function startServer(
+  config: AppConfig,
+  opts: { logger?: false; shutdownHooks?: boolean } = {},
+): Promise<RunningServer> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule.register(config), {
     logger: opts.logger === false ? false : LEVELS[config.LOG_LEVEL],
     abortOnError: false,
   });
   app.setGlobalPrefix('api');
-  app.enableShutdownHooks();
+  // SIGINT/SIGTERM close the app: MQTT intake stops, the write buffer drains, the store and broker close.
+  if (opts.shutdownHooks) app.enableShutdownHooks();
   const webServed = serveWebApp(app, config.WEB_DIST);
   await app.listen(config.PORT, config.HOST);
   const addr = app.getHttpServer().address() as AddressInfo;
