@@ -94,10 +94,12 @@ export function applyLimit(current: Alarm | undefined, i: LimitInput): Transitio
 
   if (i.level === current.level) return null;
   const worse = isWorse(i.level, current.level);
+  // Re-annunciation makes the earlier acknowledgement void: the operator must acknowledge the worse level.
+  const { ackedAt: _ackedAt, ackedBy: _ackedBy, ...unacked } = current;
   return {
     kind: worse ? 'escalate' : 'deescalate',
     alarm: {
-      ...current,
+      ...(worse ? unacked : current),
       level: i.level,
       priority: worse ? (Math.min(current.priority, i.priority) as AlarmPriority) : current.priority,
       limit: i.limit,

@@ -5,7 +5,11 @@ import { z } from 'zod';
  * The server's whole configuration, read from the environment once at start (STYLE.md: nothing else reads
  * process.env). Every key has a default that runs the demo on embedded components.
  */
-const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
+/** An empty variable means unset (as `PORT=` in a shell or a compose file does), never 0. */
+const blankAsUnset = (v: unknown) => (v === '' ? undefined : v);
+const int = (min: number, max: number, fallback: number) =>
+  z.preprocess(blankAsUnset, z.coerce.number().int().min(min).max(max).default(fallback));
+const port = (fallback: number) => int(0, 65535, fallback);
 const optionalUrl = (protocols: string[]) =>
   z
     .string()
@@ -51,15 +55,15 @@ export const AppConfigSchema = z.object({
   /** Directory of the built web app served at `/`; empty disables serving it. */
   WEB_DIST: z.string().default(resolve(__dirname, '../../../web/dist')),
   /** Flush the write buffer at least this often (DESIGN.md §5: at least every second). */
-  STORE_FLUSH_MS: z.coerce.number().int().min(10).max(60_000).default(1000),
+  STORE_FLUSH_MS: int(10, 60_000, 1000),
   /** Flush as soon as this many points are buffered (one store request per batch). */
-  STORE_BATCH_POINTS: z.coerce.number().int().min(1).max(100_000).default(5000),
+  STORE_BATCH_POINTS: int(1, 100_000, 5000),
   /** Upper bound on points held in memory while the store is failing; beyond it the oldest are counted as dropped. */
-  STORE_MAX_BUFFERED_POINTS: z.coerce.number().int().min(1000).default(1_000_000),
+  STORE_MAX_BUFFERED_POINTS: int(1000, 100_000_000, 1_000_000),
   /** Largest accepted MQTT payload in bytes; larger ones are dead-lettered as `oversize`. */
-  MAX_PAYLOAD_BYTES: z.coerce.number().int().min(256).default(1_048_576),
+  MAX_PAYLOAD_BYTES: int(256, 256 * 1_048_576, 1_048_576),
   /** Interval of throttled `telemetry` pushes over socket.io. */
-  REALTIME_TELEMETRY_MS: z.coerce.number().int().min(50).max(10_000).default(500),
+  REALTIME_TELEMETRY_MS: int(50, 10_000, 500),
   /** Log level: error, warn, log, debug. */
   LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug']).default('log'),
 });

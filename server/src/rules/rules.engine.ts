@@ -38,13 +38,15 @@ export class RulesEngine {
     const v = point.v;
     const hi = highLevel(rules.limits, v, rules.hi);
     if (hi !== rules.hi) {
+      const left = rules.hi;
       rules.hi = hi;
-      emit(this.input(rules, 'hi', hi, v, nowMs));
+      emit(this.input(rules, 'hi', hi, left, v, nowMs));
     }
     const lo = lowLevel(rules.limits, v, rules.lo);
     if (lo !== rules.lo) {
+      const left = rules.lo;
       rules.lo = lo;
-      emit(this.input(rules, 'lo', lo, v, nowMs));
+      emit(this.input(rules, 'lo', lo, left, v, nowMs));
     }
   }
 
@@ -52,13 +54,13 @@ export class RulesEngine {
     rules: TagRules,
     side: 'hi' | 'lo',
     level: LimitLevel | null,
+    left: LimitLevel | null,
     value: number,
     nowMs: number,
   ): LimitInput {
     const { info, limits } = rules;
     // On return, report the limit of the level that was left, so the message still names it.
-    const shownLevel: LimitLevel =
-      level ?? (side === 'hi' ? (limits.h !== undefined ? 'H' : 'HH') : limits.l !== undefined ? 'L' : 'LL');
+    const shownLevel: LimitLevel = level ?? left ?? (side === 'hi' ? 'H' : 'L');
     return {
       tag: info.def.tag,
       enterpriseId: info.enterpriseId,

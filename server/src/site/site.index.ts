@@ -1,4 +1,4 @@
-import type { Enterprise, Equipment, HazardSource, SiteModel, TagDef } from '../contracts/site';
+import type { Enterprise, HazardSource, SiteModel, TagDef } from '../contracts/site';
 
 /** Where a tag lives in the site model. */
 export interface TagInfo {
@@ -12,14 +12,12 @@ export interface TagInfo {
 export class SiteIndex {
   readonly tags = new Map<string, TagInfo>();
   readonly sources = new Map<string, { enterprise: Enterprise; source: HazardSource }>();
-  readonly equipment = new Map<string, Equipment>();
 
   constructor(readonly site: SiteModel) {
     for (const enterprise of site.enterprises) {
       for (const source of enterprise.sources) {
         this.sources.set(source.id, { enterprise, source });
         for (const eq of source.equipment) {
-          this.equipment.set(eq.id, eq);
           for (const def of eq.tags) {
             this.tags.set(def.tag, { def, enterpriseId: enterprise.id, sourceId: source.id, equipmentId: eq.id });
           }

@@ -58,6 +58,8 @@ export class WriteBuffer {
 
   push(point: SamplePoint): void {
     this.points.push(point);
+    // While the store is failing, keep memory bounded between retries too (trimmed a batch at a time, not per point).
+    if (this.failing && this.points.length > this.opts.maxBufferedPoints + this.opts.batchPoints) this.trim();
     if (this.points.length >= this.opts.batchPoints && !this.immediateScheduled && !this.inFlight) {
       this.immediateScheduled = true;
       setImmediate(() => {
@@ -112,13 +114,17 @@ export class WriteBuffer {
       this.failing = true;
       this.backoffMs = Math.min(Math.max(this.backoffMs * 2, 250), 10_000);
       this.retryAtMs = Date.now() + this.backoffMs;
-      const excess = this.points.length - this.opts.maxBufferedPoints;
-      if (excess > 0) {
-        this.points.splice(0, excess);
-        this.s.droppedPoints += excess;
-      }
+      this.trim();
       this.opts.onError(err as Error, this.points.length);
     }
+  }
+
+  /** Drops the oldest points beyond the bound, counting them (never silent). */
+  private trim(): void {
+    const excess = this.points.length - this.opts.maxBufferedPoints;
+    if (excess <= 0) return;
+    this.points.splice(0, excess);
+    this.s.droppedPoints += excess;
   }
 
   /** Stops the timer and writes everything still buffered (graceful shutdown); gives up after `deadlineMs`. */

@@ -1,0 +1,291 @@
+import { formatPath, validateSite, type SiteProblem } from './site.validate';
+
+interface TagDoc {
+  tag: string;
+  name: string;
+  kind: string;
+  unit?: string;
+  range?: number[];
+  limits?: Record<string, unknown>;
+}
+interface Doc {
+  schemaVersion: number;
+  park: { id: string; name: string };
+  enterprises: {
+    id: string;
+    name: string;
+    sources: {
+      id: string;
+      name: string;
+      kind: string;
+      equipment: { id: string; name: string; type: string; tags: TagDoc[] }[];
+    }[];
+  }[];
+}
+
+/** A small valid site document, fresh for each test so that tests can break it in place. */
+function validDoc(): Doc {
+  return {
+    schemaVersion: 1,
+    park: { id: 'p1', name: '测试园区' },
+    enterprises: [
+      {
+        id: 'ent1',
+        name: '企业一',
+        sources: [
+          {
+            id: 'src1',
+            name: '一号罐区',
+            kind: 'storage',
+            equipment: [
+              {
+                id: 'T-1',
+                name: '1#储罐',
+                type: 'tank',
+                tags: [
+                  { tag: 'LI-1', name: '液位', kind: 'level', unit: 'm', range: [0, 16], limits: { h: 13, hh: 14 } },
+                  {
+                    tag: 'TI-1',
+                    name: '温度',
+                    kind: 'temperature',
+                    unit: '°C',
+                    range: [-20, 80],
+                    limits: { ll: -10, l: 0, h: 40, hh: 45 },
+                  },
+                ],
+              },
+              {
+                id: 'XV-1',
+                name: '切断阀',
+                type: 'esd_valve',
+                tags: [{ tag: 'XV-1', name: '阀位', kind: 'valve_position' }],
+              },
+            ],
+          },
+        ],
+      },
+    ],
+  };
+}
+
+function problemsOf(doc: unknown): SiteProblem[] {
+  const result = validateSite(doc);
+  if (result.ok) throw new Error('expected the document to be invalid');
+  return result.problems;
+}
+
+function tank(doc: Doc) {
+  const eq = doc.enterprises[0]?.sources[0]?.equipment[0];
+  if (!eq) throw new Error('fixture changed');
+  return eq;
+}
+
+function tempTag(doc: Doc): TagDoc {
+  const t = tank(doc).tags[1];
+  if (!t) throw new Error('fixture changed');
+  return t;
+}
+
+const TAGS = 'enterprises[0].sources[0].equipment[0].tags';
+
+describe(validateSite.name, () => {
+  it('accepts a valid document and fills defaults', () => {
+    const sut = validateSite(validDoc());
+
+    expect(sut.ok).toBe(true);
+    if (!sut.ok) return;
+    expect(sut.site.enterprises[0]?.sources[0]?.equipment[1]?.tags[0]?.unit).toBe('');
+  });
+
+  it('reports a duplicate tag with the path of both occurrences', () => {
+    const doc = validDoc();
+    tank(doc).tags.push({ tag: 'LI-1', name: '液位2', kind: 'level', unit: 'm', range: [0, 16], limits: {} });
+
+    expect(problemsOf(doc)).toEqual([
+      { path: `${TAGS}[2].tag`, message: `duplicate tag "LI-1" (first at ${TAGS}[0].tag)` },
+    ]);
+  });
+
+  it('reports a duplicate tag across enterprises', () => {
+    const doc = validDoc();
+    const other = structuredClone(doc.enterprises[0]!);
+    other.id = 'ent2';
+    other.sources[0]!.id = 'src2';
+    other.sources[0]!.equipment = [other.sources[0]!.equipment[1]!];
+    doc.enterprises.push(other);
+
+    expect(problemsOf(doc)).toEqual([
+      {
+        path: 'enterprises[1].sources[0].equipment[0].tags[0].tag',
+        message: 'duplicate tag "XV-1" (first at enterprises[0].sources[0].equipment[1].tags[0].tag)',
+      },
+    ]);
+  });
+
+  it('reports duplicate enterprise and hazard source ids', () => {
+    const doc = validDoc();
+    const other = structuredClone(doc.enterprises[0]!);
+    other.sources[0]!.equipment = [{ id: 'T-9', name: '9#储罐', type: 'tank', tags: [] }];
+    doc.enterprises.push(other);
+
+    expect(problemsOf(doc).map((p) => p.path)).toEqual(['enterprises[1].id', 'enterprises[1].sources[0].id']);
+  });
+
+  it('reports limits out of order at the limit that breaks LL < L < H < HH', () => {
+    const doc = validDoc();
+    tempTag(doc).limits = { ll: -10, l: 0, h: 46, hh: 45 };
+
+    expect(problemsOf(doc)).toEqual([
+      {
+        path: `${TAGS}[1].limits.hh`,
+        message: 'limits out of order: hh=45 must be above h=46 (LL < L < H < HH)',
+      },
+    ]);
+  });
+
+  it('reports equal limits as out of order', () => {
+    const doc = validDoc();
+    tempTag(doc).limits = { l: 10, h: 10 };
+
+    expect(problemsOf(doc).map((p) => p.path)).toEqual([`${TAGS}[1].limits.h`]);
+  });
+
+  it('compares a limit with the nearest limit given, skipping absent ones', () => {
+    const doc = validDoc();
+    tempTag(doc).limits = { ll: 50, hh: 45 };
+
+    expect(problemsOf(doc).map((p) => p.path)).toEqual([`${TAGS}[1].limits.hh`]);
+  });
+
+  it('reports a limit outside the instrument range', () => {
+    const doc = validDoc();
+    tempTag(doc).limits = { ll: -30, h: 40, hh: 85 };
+
+    expect(problemsOf(doc)).toEqual([
+      { path: `${TAGS}[1].limits.ll`, message: 'limit ll=-30 is outside the range [-20, 80]' },
+      { path: `${TAGS}[1].limits.hh`, message: 'limit hh=85 is outside the range [-20, 80]' },
+    ]);
+  });
+
+  it('accepts limits on the ends of the range', () => {
+    const doc = validDoc();
+    tempTag(doc).limits = { ll: -20, hh: 80 };
+
+    expect(validateSite(doc).ok).toBe(true);
+  });
+
+  it('reports a range whose min is not below its max', () => {
+    const doc = validDoc();
+    tempTag(doc).range = [80, 80];
+    delete tempTag(doc).limits;
+
+    expect(problemsOf(doc)).toEqual([{ path: `${TAGS}[1].range`, message: 'range min 80 must be below max 80' }]);
+  });
+
+  it('reports analog limits on a discrete tag', () => {
+    const doc = validDoc();
+    const valve = doc.enterprises[0]!.sources[0]!.equipment[1]!.tags[0]!;
+    valve.limits = { h: 1 };
+
+    expect(problemsOf(doc).map((p) => p.path)).toEqual(['enterprises[0].sources[0].equipment[1].tags[0].limits']);
+  });
+
+  it('reports every cross-check problem at once', () => {
+    const doc = validDoc();
+    tank(doc).tags.push({ tag: 'TI-1', name: '温度2', kind: 'temperature', unit: '°C', range: [0, 16], limits: {} });
+    tank(doc).tags[0]!.limits = { h: 14, hh: 13 };
+    tempTag(doc).limits = { h: 40, hh: 90 };
+
+    expect(problemsOf(doc).map((p) => p.path)).toEqual([
+      `${TAGS}[0].limits.hh`,
+      `${TAGS}[1].limits.hh`,
+      `${TAGS}[2].tag`,
+    ]);
+  });
+
+  it.each([
+    {
+      what: 'a space in a source id',
+      at: 'enterprises[0].sources[0].id',
+      edit: (d: Doc) => (d.enterprises[0]!.sources[0]!.id = 'src 1'),
+    },
+    {
+      what: 'a slash in an enterprise id',
+      at: 'enterprises[0].id',
+      edit: (d: Doc) => (d.enterprises[0]!.id = 'ent/1'),
+    },
+    {
+      what: 'a "+" in an equipment id',
+      at: 'enterprises[0].sources[0].equipment[0].id',
+      edit: (d: Doc) => (tank(d).id = 'T+1'),
+    },
+    { what: 'a "#" in a tag', at: `${TAGS}[0].tag`, edit: (d: Doc) => (tank(d).tags[0]!.tag = 'LI#1') },
+    { what: 'an empty park id', at: 'park.id', edit: (d: Doc) => (d.park.id = '') },
+    { what: 'an id longer than 64 characters', at: 'park.id', edit: (d: Doc) => (d.park.id = 'p'.repeat(65)) },
+  ])('reports $what at $at', ({ at, edit }) => {
+    const doc = validDoc();
+    edit(doc);
+
+    expect(problemsOf(doc).map((p) => p.path)).toEqual([at]);
+  });
+
+  it('reports unknown keys (strict objects) with the key named', () => {
+    const doc = validDoc();
+    Object.assign(tank(doc).tags[0]!, { colour: 'red' });
+
+    expect(problemsOf(doc)).toEqual([{ path: `${TAGS}[0]`, message: expect.stringContaining('"colour"') }]);
+  });
+
+  it('reports an unknown key inside limits', () => {
+    const doc = validDoc();
+    Object.assign(tempTag(doc).limits!, { hhh: 50 });
+
+    expect(problemsOf(doc).map((p) => p.path)).toEqual([`${TAGS}[1].limits`]);
+  });
+
+  it('reports every schema problem at once', () => {
+    const doc = validDoc();
+    doc.schemaVersion = 2;
+    doc.enterprises[0]!.sources[0]!.id = 'src 1';
+    Object.assign(tank(doc), { volume: 5000 });
+    tempTag(doc).kind = 'humidity';
+    tempTag(doc).limits = { hh: 'high' };
+
+    expect(problemsOf(doc).map((p) => p.path)).toEqual(
+      expect.arrayContaining([
+        'schemaVersion',
+        'enterprises[0].sources[0].id',
+        'enterprises[0].sources[0].equipment[0]',
+        `${TAGS}[1].kind`,
+        `${TAGS}[1].limits.hh`,
+      ]),
+    );
+  });
+
+  it('reports a hazard source without equipment', () => {
+    const doc = validDoc();
+    doc.enterprises[0]!.sources[0]!.equipment = [];
+
+    expect(problemsOf(doc).map((p) => p.path)).toEqual(['enterprises[0].sources[0].equipment']);
+  });
+
+  it('reports a document that is not an object at the root', () => {
+    expect(problemsOf(null).map((p) => p.path)).toEqual(['(root)']);
+  });
+});
+
+describe(formatPath.name, () => {
+  it('joins keys with dots and indexes in brackets', () => {
+    expect(formatPath(['enterprises', 1, 'sources', 0, 'equipment', 3, 'tags', 0, 'limits', 'hh'])).toBe(
+      'enterprises[1].sources[0].equipment[3].tags[0].limits.hh',
+    );
+  });
+
+  it('names the root for an empty path', () => {
+    expect(formatPath([])).toBe('(root)');
+  });
+
+  it('starts with an index when the path does', () => {
+    expect(formatPath([0, 'tag'])).toBe('[0].tag');
+  });
+});

@@ -1,0 +1,302 @@
+import type { AlarmEvent, SamplePoint } from '../contracts';
+import type { RawQuery, StoreBatch, StoredSample, TelemetryStore } from './store.port';
+import { WriteBuffer, type WriteBufferOptions } from './write-buffer';
+
+/** An in-memory store that can be made to fail or to hold a write open. */
+class FakeStore implements TelemetryStore {
+  readonly description = 'fake store';
+  readonly written: StoreBatch[] = [];
+  attempts = 0;
+  /** How many of the next writes reject. */
+  failNext = 0;
+  private gate: { promise: Promise<void>; open: () => void } | null = null;
+
+  /** Holds the next writes open until release(). */
+  hold(): void {
+    let open: () => void = () => undefined;
+    const promise = new Promise<void>((resolve) => (open = resolve));
+    this.gate = { promise, open };
+  }
+
+  release(): void {
+    this.gate?.open();
+    this.gate = null;
+  }
+
+  async writeBatch(batch: StoreBatch): Promise<void> {
+    this.attempts++;
+    const copy = { points: [...batch.points], alarmEvents: [...batch.alarmEvents] };
+    if (this.gate) await this.gate.promise;
+    if (this.failNext > 0) {
+      this.failNext--;
+      throw new Error('store down');
+    }
+    this.written.push(copy);
+  }
+
+  /** The values of the points of each written batch. */
+  batches(): number[][] {
+    return this.written.map((b) => b.points.map((p) => p.v as number));
+  }
+
+  init(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  queryRaw(_q: RawQuery): Promise<StoredSample[]> {
+    return Promise.resolve([]);
+  }
+
+  ping(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  close(): Promise<void> {
+    return Promise.resolve();
+  }
+}
+
+function point(i: number): SamplePoint {
+  return { enterpriseId: 'ent1', sourceId: 'src1', tag: `LI-${i % 3}`, tsMs: 1_000_000 + i, v: i, q: 'good' };
+}
+
+function range(from: number, to: number): number[] {
+  return Array.from({ length: to - from }, (_, i) => from + i);
+}
+
+const alarmEvent: AlarmEvent = {
+  seq: 1,
+  transition: 'raise',
+  alarm: {
+    id: 'LI-1:hi:1',
+    tag: 'LI-1',
+    enterpriseId: 'ent1',
+    sourceId: 'src1',
+    side: 'hi',
+    level: 'H',
+    priority: 3,
+    state: 'unacked',
+    active: true,
+    value: 8.2,
+    limit: 8,
+    unit: 'm',
+    raisedAt: 1,
+    updatedAt: 1,
+    message: '',
+  },
+};
+
+describe(WriteBuffer.name, () => {
+  let store: FakeStore;
+  let opts: WriteBufferOptions & { onError: jest.Mock; onRecovered: jest.Mock };
+  let sut: WriteBuffer;
+
+  function make(overrides: Partial<Pick<WriteBufferOptions, 'flushMs' | 'batchPoints' | 'maxBufferedPoints'>> = {}) {
+    opts = { ...opts, ...overrides };
+    return new WriteBuffer(store, opts);
+  }
+
+  function pushRange(from: number, to: number): void {
+    for (const i of range(from, to)) sut.push(point(i));
+  }
+
+  beforeEach(() => {
+    jest.useFakeTimers({ now: 1_000_000 });
+    store = new FakeStore();
+    opts = { flushMs: 1000, batchPoints: 100, maxBufferedPoints: 1000, onError: jest.fn(), onRecovered: jest.fn() };
+    sut = make();
+  });
+
+  afterEach(() => {
+    void sut.drain(0);
+    jest.useRealTimers();
+  });
+
+  it('writes the buffered points in one store request, not one per point', async () => {
+    pushRange(0, 5);
+    await sut.flush();
+
+    expect(store.attempts).toBe(1);
+    expect(store.batches()).toEqual([[0, 1, 2, 3, 4]]);
+    expect(sut.stats()).toMatchObject({ bufferedPoints: 0, storedPoints: 5, batches: 1, failedWrites: 0 });
+  });
+
+  it('does not call the store when nothing is buffered', async () => {
+    await sut.flush();
+
+    expect(store.attempts).toBe(0);
+  });
+
+  it('flushes on its own as soon as batchPoints are waiting', async () => {
+    sut = make({ batchPoints: 3 });
+    pushRange(0, 2);
+    await jest.advanceTimersByTimeAsync(0);
+
+    expect(store.attempts).toBe(0);
+
+    sut.push(point(2));
+    await jest.advanceTimersByTimeAsync(0);
+
+    expect(store.batches()).toEqual([[0, 1, 2]]);
+  });
+
+  it('splits a backlog into batches of batchPoints and writes them in order', async () => {
+    sut = make({ batchPoints: 4 });
+    pushRange(0, 10);
+    await jest.runAllTimersAsync();
+
+    expect(store.batches()).toEqual([range(0, 4), range(4, 8)]);
+
+    await sut.flush();
+
+    expect(store.batches()).toEqual([range(0, 4), range(4, 8), range(8, 10)]);
+  });
+
+  it('flushes a partial batch every flushMs once started', async () => {
+    sut.start();
+    pushRange(0, 2);
+    await jest.advanceTimersByTimeAsync(999);
+
+    expect(store.attempts).toBe(0);
+
+    await jest.advanceTimersByTimeAsync(1);
+
+    expect(store.batches()).toEqual([[0, 1]]);
+  });
+
+  it('joins a write in flight instead of starting a second one', async () => {
+    store.hold();
+    pushRange(0, 2);
+    const first = sut.flush();
+    sut.push(point(2));
+    const second = sut.flush();
+
+    expect(store.attempts).toBe(1);
+
+    store.release();
+    await Promise.all([first, second]);
+    await sut.flush();
+
+    expect(store.batches()).toEqual([[0, 1], [2]]);
+  });
+
+  it('keeps the points of a failed write and writes them first, in order, once the store recovers', async () => {
+    store.failNext = 1;
+    store.hold();
+    pushRange(0, 2);
+    const failing = sut.flush();
+    sut.push(point(2));
+    store.release();
+    await failing;
+
+    expect(store.written).toEqual([]);
+    expect(sut.stats()).toMatchObject({ bufferedPoints: 3, storedPoints: 0, failedWrites: 1, lastError: 'store down' });
+    expect(opts.onError).toHaveBeenCalledWith(expect.objectContaining({ message: 'store down' }), 3);
+
+    pushRange(3, 5);
+    jest.advanceTimersByTime(250);
+    await sut.flush();
+
+    expect(store.batches()).toEqual([[0, 1, 2, 3, 4]]);
+    expect(opts.onRecovered).toHaveBeenCalledTimes(1);
+    expect(sut.stats()).toMatchObject({ bufferedPoints: 0, storedPoints: 5, lastError: undefined });
+  });
+
+  it('waits out a doubling backoff between retries, capped at 10 s', async () => {
+    store.failNext = Number.POSITIVE_INFINITY;
+    sut.push(point(0));
+    await sut.flush();
+    const delays = [250, 500, 1000, 2000, 4000, 8000, 10_000, 10_000];
+
+    for (const delayMs of delays) {
+      const attempts = store.attempts;
+      jest.advanceTimersByTime(delayMs - 1);
+      await sut.flush();
+
+      expect(store.attempts).toBe(attempts);
+
+      jest.advanceTimersByTime(1);
+      await sut.flush();
+
+      expect(store.attempts).toBe(attempts + 1);
+    }
+  });
+
+  it('does not call onRecovered after a write that never failed', async () => {
+    sut.push(point(0));
+    await sut.flush();
+
+    expect(opts.onRecovered).not.toHaveBeenCalled();
+  });
+
+  it('drops the oldest points beyond maxBufferedPoints while the store fails, and counts them', async () => {
+    sut = make({ maxBufferedPoints: 5 });
+    store.failNext = 1;
+    pushRange(0, 8);
+    await sut.flush();
+
+    expect(sut.stats()).toMatchObject({ bufferedPoints: 5, droppedPoints: 3 });
+    expect(opts.onError).toHaveBeenCalledWith(expect.any(Error), 5);
+
+    jest.advanceTimersByTime(250);
+    await sut.flush();
+
+    expect(store.batches()).toEqual([[3, 4, 5, 6, 7]]);
+    expect(sut.stats()).toMatchObject({ storedPoints: 5, droppedPoints: 3 });
+  });
+
+  it('writes alarm events with the points and keeps them through a failed write', async () => {
+    store.failNext = 1;
+    sut.pushAlarmEvent(alarmEvent);
+    sut.push(point(0));
+    await sut.flush();
+    jest.advanceTimersByTime(250);
+    await sut.flush();
+
+    expect(store.written).toEqual([{ points: [point(0)], alarmEvents: [alarmEvent] }]);
+    expect(sut.stats().storedAlarmEvents).toBe(1);
+  });
+
+  it('writes alarm events even when no points are buffered', async () => {
+    sut.pushAlarmEvent(alarmEvent);
+    await sut.flush();
+
+    expect(store.written).toEqual([{ points: [], alarmEvents: [alarmEvent] }]);
+  });
+
+  it('drain writes everything still buffered, batch by batch, and stops the timer', async () => {
+    sut = make({ batchPoints: 4 });
+    sut.start();
+    pushRange(0, 10);
+    await sut.drain();
+
+    expect(store.batches()).toEqual([range(0, 4), range(4, 8), range(8, 10)]);
+
+    await jest.advanceTimersByTimeAsync(0);
+    sut.push(point(10));
+    await jest.advanceTimersByTimeAsync(10_000);
+
+    expect(store.attempts).toBe(3);
+  });
+
+  it('drain retries a failing store without waiting out the backoff until everything is written', async () => {
+    store.failNext = 2;
+    pushRange(0, 3);
+    const drained = sut.drain();
+    await jest.advanceTimersByTimeAsync(400);
+    await drained;
+
+    expect(store.attempts).toBe(3);
+    expect(store.batches()).toEqual([[0, 1, 2]]);
+  });
+
+  it('drain gives up after its deadline and leaves the points buffered', async () => {
+    store.failNext = Number.POSITIVE_INFINITY;
+    pushRange(0, 3);
+    const drained = sut.drain(1000);
+    await jest.advanceTimersByTimeAsync(1200);
+    await drained;
+
+    expect(sut.stats().bufferedPoints).toBe(3);
+  });
+});
