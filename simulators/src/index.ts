@@ -1,0 +1,31 @@
+// Library entry of @hazard/simulators, for other packages' tests and scripts.
+export { parseCliArgs, USAGE, UsageError, type CliCommand, type CliOptions } from './cli.args';
+export * from './devices/index';
+export { SimulatorConfigError } from './errors';
+export { Plant, type PlantOptions, type SourceTelemetry } from './plant';
+export {
+  BrokerUnreachableError,
+  JsonV1Publisher,
+  publishPoints,
+  type PublisherEvent,
+  type PublisherOptions,
+  type PublishPointsOptions,
+  type SourceRef,
+} from './publishers/json-v1.publisher';
+export {
+  DEFAULT_EXCURSION_TAG,
+  DEFAULT_EXCURSION_TIMING,
+  Excursion,
+  type ExcursionOptions,
+  type ExcursionPhase,
+  type ExcursionTiming,
+} from './scenarios/excursion';
+export {
+  RATE_HZ_MAX,
+  RATE_HZ_MIN,
+  startSimulator,
+  type RunningSimulator,
+  type SimulatorOptions,
+  type SimulatorStats,
+} from './sim';
+export { startTicker, type Ticker } from './ticker';
