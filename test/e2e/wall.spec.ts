@@ -28,7 +28,7 @@ describe('wall page in a real headless Chromium', () => {
   });
 
   it('shows live values, then the HIHI alarm the simulator publishes, then that its data is no longer live', async () => {
-    const page = await chrome.browser.newPage({ viewport: { width: 1920, height: 1080 } });
+    const page = await chrome.newPage({ width: 1920, height: 1080 });
     const consoleErrors: string[] = [];
     page.on('pageerror', (err) => consoleErrors.push(err.message));
 

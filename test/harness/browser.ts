@@ -1,4 +1,4 @@
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,7 +17,8 @@ const CHROMIUM_FLAGS = [
 ];
 
 export interface TestBrowser {
-  browser: Browser;
+  context: BrowserContext;
+  newPage(viewport?: { width: number; height: number }): Promise<Page>;
   close(): Promise<void>;
 }
 
@@ -25,15 +26,22 @@ export interface TestBrowser {
 export async function launchChromium(): Promise<TestBrowser> {
   const executablePath = ensureBinary('chromium');
   const profile = mkdtempSync(join(tmpdir(), 'hazard-chromium-'));
-  const browser = await chromium.launch({
+  // A persistent context is how playwright takes an explicit, fresh --user-data-dir.
+  const context = await chromium.launchPersistentContext(profile, {
     executablePath,
     headless: true,
-    args: [...CHROMIUM_FLAGS, `--user-data-dir=${profile}`],
+    args: CHROMIUM_FLAGS,
+    viewport: { width: 1920, height: 1080 },
   });
   return {
-    browser,
+    context,
+    newPage: async (viewport) => {
+      const page = await context.newPage();
+      if (viewport) await page.setViewportSize(viewport);
+      return page;
+    },
     close: async () => {
-      await browser.close();
+      await context.close();
       rmSync(profile, { recursive: true, force: true });
     },
   };
