@@ -14,15 +14,18 @@ const SYSTEM_PACKAGES = [
   { bin: 'mosquitto_pub', pkg: 'mosquitto-clients' },
   { bin: 'influxd', pkg: 'influxdb' },
   { bin: 'chromium', pkg: 'chromium' },
+  // CJK glyphs for the browser tests' screenshots (the UI is zh-CN); tests pass without it, pictures do not read.
+  { file: '/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc', pkg: 'fonts-noto-cjk' },
 ];
 
-function has(bin) {
+function has({ bin, file }) {
+  if (file) return existsSync(file);
   return spawnSync('sh', ['-c', `command -v ${bin} || test -x /usr/sbin/${bin}`], { stdio: 'ignore' }).status === 0;
 }
 
 /** Installs the Debian packages behind the real services when missing (as root); otherwise says what to install. */
 function ensureSystemPackages() {
-  const missing = SYSTEM_PACKAGES.filter((p) => !has(p.bin));
+  const missing = SYSTEM_PACKAGES.filter((p) => !has(p));
   if (missing.length === 0) return;
   const names = missing.map((p) => p.pkg);
   const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
