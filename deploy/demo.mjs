@@ -72,6 +72,9 @@ async function waitHealthy(url, timeoutMs) {
 }
 
 async function main() {
+  process.on('exit', () => {
+    for (const { child } of children) if (child.exitCode === null) child.kill('SIGKILL');
+  });
   process.on('SIGINT', () => void stopAll(0));
   process.on('SIGTERM', () => void stopAll(0));
   if (!skipBuild) {

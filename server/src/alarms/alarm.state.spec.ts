@@ -153,11 +153,11 @@ describe(applyLimit.name, () => {
     expect(sut?.alarm).not.toHaveProperty('returnedAt');
   });
 
-  it('keeps the more urgent priority on escalation', () => {
-    const current = Object.freeze({ ...alarm('unacked', 'H'), priority: 1 as const });
-    const sut = applyLimit(current, input('HH', 9.5));
-
-    expect(sut?.alarm.priority).toBe(1);
+  it('takes the priority of the level it is now at, on escalation and on de-escalation', () => {
+    const up = applyLimit(alarm('unacked', 'H'), { ...input('HH', 9.5), priority: 1 });
+    expect(up?.alarm.priority).toBe(1);
+    const down = applyLimit(alarm('unacked', 'HH'), { ...input('H', 8.5), priority: 3 });
+    expect(down?.alarm.priority).toBe(3);
   });
 
   it('writes a zh-CN message naming the tag, level, value and limit', () => {

@@ -101,7 +101,8 @@ export function applyLimit(current: Alarm | undefined, i: LimitInput): Transitio
     alarm: {
       ...(worse ? unacked : current),
       level: i.level,
-      priority: worse ? (Math.min(current.priority, i.priority) as AlarmPriority) : current.priority,
+      // The alarm takes the priority of the level it is now at (HH/LL usually outrank H/L).
+      priority: i.priority,
       limit: i.limit,
       value: i.value,
       state: worse ? 'unacked' : current.state,

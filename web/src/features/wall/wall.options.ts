@@ -36,7 +36,8 @@ export function tankLevelOption(
   limitNames: Record<LimitLevel, string>,
 ): EChartsOption {
   const withLevel = tanks.filter((t) => t.level);
-  const names = withLevel.map((t) => t.name);
+  // Equipment number over medium: short enough for four to eight tanks side by side on a wall screen.
+  const names = withLevel.map((t) => (t.medium ? `${t.id}\n${t.medium}` : t.id));
   const bars = withLevel.map((t) => {
     const sample = latest[t.level!.tag];
     const v = typeof sample?.v === 'number' ? sample.v : undefined;
