@@ -9,7 +9,7 @@ export class UsageError extends Error {
 /** What `hazard-sim` was asked to do. */
 export interface CliOptions {
   url: string;
-  /** From --site; undefined means HAZARD_SITE_FILE or the bundled demo site. */
+  /** From --site; undefined means HAZARD_SITE_FILE or the bundled demo park. */
   sitePath: string | undefined;
   rateHz: number;
   durationS: number | undefined;
@@ -34,7 +34,7 @@ hazard/v1/{enterpriseId}/{sourceId}/telemetry, with retained status on .../statu
 Options:
   --url <url>               broker URL (mqtt://, mqtts://, ws://, wss://, tcp://)
                             [default: ${DEFAULT_URL}]
-  --site <path>             site model YAML [default: $HAZARD_SITE_FILE, else deploy/demo-site.yaml]
+  --site <path>             site model YAML [default: $HAZARD_SITE_FILE, else deploy/demo-park.yaml]
   --rate-hz <n>             ticks per second, ${RATE_HZ_MIN}–${RATE_HZ_MAX} [default: 1]
   --duration-s <n>          stop after n seconds [default: run until Ctrl+C]
   --excursion-tag <tag>     tag driven through H and HH [default: ${DEFAULT_EXCURSION_TAG}]

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runCli, type CliIo } from './cli';
+import { defaultSitePath, runCli, type CliIo } from './cli';
 
 function captureIo(): CliIo & { outText(): string; errText(): string } {
   const out: string[] = [];
@@ -24,6 +24,13 @@ async function closedPort(): Promise<number> {
   if (address === null || typeof address === 'string') throw new Error('no TCP address');
   return address.port;
 }
+
+describe(defaultSitePath.name, () => {
+  it('plays the demo park unless told otherwise', () => {
+    expect(defaultSitePath({})).toMatch(/deploy[\\/]demo-park\.yaml$/);
+    expect(defaultSitePath({ HAZARD_SITE_FILE: '/srv/site.yaml' })).toBe('/srv/site.yaml');
+  });
+});
 
 describe(runCli.name, () => {
   it('prints the usage and exits 0 for --help', async () => {

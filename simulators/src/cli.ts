@@ -20,9 +20,9 @@ const processIo: CliIo = {
   err: (line) => process.stderr.write(`${line}\n`),
 };
 
-/** Site file when --site is absent: $HAZARD_SITE_FILE, else the demo site shipped in the repo's deploy/. */
+/** Site file when --site is absent: $HAZARD_SITE_FILE, else the demo park shipped in the repo's deploy/. */
 export function defaultSitePath(env: NodeJS.ProcessEnv): string {
-  return env['HAZARD_SITE_FILE'] || resolve(__dirname, '../../deploy/demo-site.yaml');
+  return env['HAZARD_SITE_FILE'] || resolve(__dirname, '../../deploy/demo-park.yaml');
 }
 
 function formatElapsed(ms: number): string {

@@ -11,6 +11,7 @@ import { SimulatorConfigError } from './errors';
 import { Plant } from './plant';
 
 const demoSite: SiteModel = loadSiteFile(resolve(__dirname, '../../deploy/demo-site.yaml'));
+const demoPark: SiteModel = loadSiteFile(resolve(__dirname, '../../deploy/demo-park.yaml'));
 const T0 = Date.UTC(2025, 0, 1, 2);
 
 /** Ticks at 1 Hz for `seconds` and returns every message. */
@@ -69,6 +70,27 @@ describe(Plant.name, () => {
 
     expect(Math.max(...quiet.map(level))).toBeLessThan(13.6);
     expect(Math.max(...excursion.map(level))).toBeGreaterThan(14.4);
+  });
+
+  it('plays the whole demo park quietly: every tag of every source, no analog value past a limit', () => {
+    const index = new SiteIndex(demoPark);
+    const sut = new Plant(demoPark, { seed: 7, excursion: null });
+
+    const messages = runFor(sut, 300);
+
+    expect(messages).toHaveLength(300 * index.sources.size);
+    const seen = new Set(messages.flatMap((m) => m.message.points.map((p) => p.tag)));
+    expect(seen).toEqual(new Set(index.tags.keys()));
+    const beyond: string[] = [];
+    for (const { message } of messages) {
+      for (const { tag, v } of message.points) {
+        const limits = index.tags.get(tag)?.def.limits;
+        if (typeof v !== 'number' || !limits) continue;
+        if ((limits.h !== undefined && v >= limits.h) || (limits.l !== undefined && v <= limits.l))
+          beyond.push(`${tag}=${v}`);
+      }
+    }
+    expect(beyond.slice(0, 10)).toEqual([]);
   });
 
   it('is reproducible from its seed', () => {

@@ -51,7 +51,7 @@ export const AppConfigSchema = z.object({
   /** Directory of the embedded store and other local state. */
   DATA_DIR: z.string().default('.data'),
   /** Site model YAML (DESIGN.md §4). */
-  SITE_FILE: z.string().default(resolve(__dirname, '../../../deploy/demo-site.yaml')),
+  SITE_FILE: z.string().default(resolve(__dirname, '../../../deploy/demo-park.yaml')),
   /** Directory of the built web app served at `/`; empty disables serving it. */
   WEB_DIST: z.string().default(resolve(__dirname, '../../../web/dist')),
   /** Flush the write buffer at least this often (DESIGN.md §5: at least every second). */

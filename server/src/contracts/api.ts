@@ -1,3 +1,6 @@
+import type { GradeResult } from './grading';
+import type { HazardSource } from './site';
+
 /** Status of one dependency in `GET /api/health`. */
 export interface ComponentHealth {
   ok: boolean;
@@ -22,4 +25,12 @@ export interface HealthResponse {
     bufferedPoints: number;
     storedPoints: number;
   };
+}
+
+/** `GET /api/sources/:id`: one major hazard source with its equipment, tags, limits, grade and 包保 people. */
+export interface SourceDetail {
+  enterpriseId: string;
+  enterpriseName: string;
+  source: HazardSource;
+  grade: GradeResult;
 }

@@ -1,5 +1,6 @@
 export * from './alarm';
 export * from './api';
+export * from './grading';
 export * from './realtime';
 export * from './site';
 export * from './telemetry';

@@ -1,9 +1,10 @@
 import { z } from 'zod';
 
 /**
- * Site model (DESIGN.md §4): park → enterprises → hazard sources → equipment → tags (位号).
- * One YAML file; this schema is its contract. Cross-field checks (duplicate tags, limit order, limits inside the
- * range) live in site/site.validate.ts so that every problem is reported at once with its path.
+ * Site model (DESIGN.md §4): park → enterprises → hazard sources (重大危险源: 储存单元 / 生产单元) → equipment →
+ * tags (位号). One YAML file; this schema is its contract (documented in docs/site-model.md). Cross-field checks
+ * (duplicates, limit order, references between equipment, chemicals known to GB 18218) live in
+ * site/site.validate.ts, which reports every problem at once with its path.
  */
 
 /** Ids appear in MQTT topics, so they are topic-safe: letters, digits, `_` and `-`. */
@@ -11,6 +12,13 @@ const IdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1–64 lette
 
 /** 位号: letters, digits, `-`, `_`, `.`; e.g. LIA-101, GIA-201. */
 const TagNameSchema = z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'must be 1–64 letters, digits, "-", "_" or "."');
+
+/** A point in the park's local metric frame: metres east and north of the park origin. */
+const PointSchema = z.tuple([z.number().finite(), z.number().finite()]);
+
+/** A closed polygon (the first point is not repeated), at least three points. */
+export const PolygonSchema = z.array(PointSchema).min(3, 'a polygon needs at least 3 points');
+export type Polygon = z.infer<typeof PolygonSchema>;
 
 export const TagKindSchema = z.enum(['level', 'temperature', 'pressure', 'flow', 'gas', 'valve_position', 'sis_state']);
 export type TagKind = z.infer<typeof TagKindSchema>;
@@ -40,6 +48,10 @@ export const LimitsSchema = z
   .strict();
 export type Limits = z.infer<typeof LimitsSchema>;
 
+/** Where a tag's limits come from: the site file, or the GB/T 50493-2019 gas detector defaults. */
+export const LimitsSourceSchema = z.enum(['site', 'GB/T 50493-2019 default']);
+export type LimitsSource = z.infer<typeof LimitsSourceSchema>;
+
 export const TagSchema = z
   .object({
     /** 位号, unique across the site. */
@@ -47,34 +59,125 @@ export const TagSchema = z
     /** Display name, e.g. 1#甲醇储罐液位. */
     name: z.string().min(1),
     kind: TagKindSchema,
-    /** Engineering unit, e.g. `%`, `m`, `°C`, `kPa`, `%LEL`, `mg/m3`; empty for discrete tags. */
+    /** Engineering unit, e.g. `%`, `m`, `°C`, `kPa`, `MPa`, `%LEL`, `mg/m³`; empty for discrete tags. */
     unit: z.string().default(''),
     /** Instrument range [min, max] in the unit. */
     range: z.tuple([z.number().finite(), z.number().finite()]).optional(),
     limits: LimitsSchema.optional(),
+    /** Set by the loader, not by the file: whether the limits are the file's or defaults (shown as such). */
+    limitsSource: LimitsSourceSchema.optional(),
+    /** Sparkplug B metric name of this tag, when its device speaks Sparkplug (DESIGN.md §3). */
+    sparkplugMetric: z.string().min(1).max(200).optional(),
   })
   .strict();
 export type TagDef = z.infer<typeof TagSchema>;
 
-export const EquipmentTypeSchema = z.enum(['tank', 'gas_detector', 'esd_valve', 'sis_loop']);
-export type EquipmentType = z.infer<typeof EquipmentTypeSchema>;
+const equipmentBase = {
+  /** Equipment number, e.g. T-101, GD-201, XV-101, SIS-301; unique within its hazard source. */
+  id: IdSchema,
+  name: z.string().min(1),
+  tags: z.array(TagSchema).default([]),
+  /** Position in the park's local frame (m), for the map. */
+  position: PointSchema.optional(),
+};
 
-export const EquipmentSchema = z
+export const TankSchema = z
   .object({
-    /** Equipment number, e.g. T-101, GD-201, XV-101. */
-    id: IdSchema,
-    name: z.string().min(1),
-    type: EquipmentTypeSchema,
-    /** Stored medium (tanks) or detected gas (detectors), e.g. 甲醇 / methanol. */
-    medium: z.string().optional(),
-    /** Nominal capacity in m³ (tanks). */
-    capacityM3: z.number().positive().optional(),
-    /** Gas detectors: combustible (%LEL) or toxic (mg/m³ or ppm). */
-    detection: z.enum(['combustible', 'toxic']).optional(),
-    tags: z.array(TagSchema).default([]),
+    ...equipmentBase,
+    type: z.literal('tank'),
+    /** 常压 atmospheric / 压力 pressurised / 低温 refrigerated (AQ 3036). */
+    tankType: z.enum(['atmospheric', 'pressurised', 'refrigerated']),
+    /** Nominal capacity, m³. */
+    capacityM3: z.number().positive(),
+    /** Stored chemical: a GB 18218 Table 1 id, CAS number or alias (e.g. methanol, 67-56-1, 甲醇). */
+    medium: z.string().min(1),
   })
   .strict();
+
+export const GasDetectorSchema = z
+  .object({
+    ...equipmentBase,
+    type: z.literal('gas_detector'),
+    /** Combustible (%LEL) or toxic (mg/m³) detection (GB/T 50493-2019). */
+    detection: z.enum(['combustible', 'toxic']),
+    /** Detected gas: chemical id, CAS or alias (e.g. ammonia, chlorine, H2S); required for toxic detectors. */
+    gas: z.string().min(1).optional(),
+  })
+  .strict();
+
+export const EsdValveSchema = z
+  .object({
+    ...equipmentBase,
+    type: z.literal('esd_valve'),
+    /** Full-stroke travel time, s: a valve that has not reached its demanded position by then is faulty. */
+    travelTimeS: z.number().positive().default(30),
+  })
+  .strict();
+
+export const SisLoopSchema = z
+  .object({
+    ...equipmentBase,
+    type: z.literal('sis_loop'),
+    /** Safety integrity level of the loop (GB/T 21109 / IEC 61511). */
+    sil: z.union([z.literal(1), z.literal(2), z.literal(3)]).optional(),
+    /** Tags whose trip condition the loop acts on (e.g. LIA-101 HH); must exist in the same hazard source. */
+    tripTags: z.array(TagNameSchema).min(1),
+    /** ESD valves (equipment ids in the same hazard source) the loop closes when it trips. */
+    closes: z.array(IdSchema).min(1),
+  })
+  .strict();
+
+export const EquipmentSchema = z.discriminatedUnion('type', [
+  TankSchema,
+  GasDetectorSchema,
+  EsdValveSchema,
+  SisLoopSchema,
+]);
 export type Equipment = z.infer<typeof EquipmentSchema>;
+export type EquipmentType = Equipment['type'];
+export type Tank = z.infer<typeof TankSchema>;
+export type GasDetector = z.infer<typeof GasDetectorSchema>;
+export type EsdValve = z.infer<typeof EsdValveSchema>;
+export type SisLoop = z.infer<typeof SisLoopSchema>;
+
+/** A chemical held in a hazard source, with its actual quantity (GB 18218-2018 q, tonnes). */
+export const ChemicalQuantitySchema = z
+  .object({
+    /** GB 18218-2018 Table 1 id, CAS number or alias (e.g. ammonia, 7664-41-7, 液氨). */
+    chemical: z.string().min(1).optional(),
+    /** Display name, for chemicals not in Table 1. */
+    name: z.string().min(1).optional(),
+    /** GB 18218-2018 Table 2 hazard classes (e.g. W5.3, J3), for chemicals not in Table 1. */
+    hazardClasses: z.array(z.string().min(1)).min(1).optional(),
+    /** Maximum quantity that can be present, tonnes (GB 18218 §3.4). */
+    quantityT: z.number().nonnegative(),
+  })
+  .strict()
+  .refine((c) => c.chemical !== undefined || (c.name !== undefined && c.hazardClasses !== undefined), {
+    message: 'give either "chemical" (GB 18218 Table 1) or "name" with "hazardClasses" (Table 2)',
+  });
+export type ChemicalQuantity = z.infer<typeof ChemicalQuantitySchema>;
+
+/** A person named in the 包保 responsibility system (MEM 2021-02-04). */
+export const PersonSchema = z
+  .object({
+    name: z.string().min(1),
+    /** 职务, e.g. 总经理, 安全总监, 罐区主任. */
+    title: z.string().min(1).optional(),
+    /** Phone number (shown to operators; never a secret). */
+    phone: z
+      .string()
+      .regex(/^[0-9+\-() ]{5,20}$/, 'must be a phone number')
+      .optional(),
+  })
+  .strict();
+export type Person = z.infer<typeof PersonSchema>;
+
+/** 包保责任人: the three people responsible for one MHS. */
+export const ResponsibleSchema = z
+  .object({ principal: PersonSchema, technical: PersonSchema, operations: PersonSchema })
+  .strict();
+export type Responsible = z.infer<typeof ResponsibleSchema>;
 
 export const HazardSourceSchema = z
   .object({
@@ -82,6 +185,13 @@ export const HazardSourceSchema = z
     name: z.string().min(1),
     /** 储存单元 (storage) or 生产单元 (production). */
     kind: z.enum(['storage', 'production']),
+    /** People within 500 m of the unit's boundary (GB 18218-2018 Table 5, α). */
+    peopleWithin500m: z.number().int().nonnegative(),
+    chemicals: z.array(ChemicalQuantitySchema).min(1),
+    /** 包保责任人. */
+    responsible: ResponsibleSchema,
+    /** Outline in the park's local frame (m), for the risk map. */
+    polygon: PolygonSchema.optional(),
     equipment: z.array(EquipmentSchema).min(1),
   })
   .strict();
@@ -91,6 +201,13 @@ export const EnterpriseSchema = z
   .object({
     id: IdSchema,
     name: z.string().min(1),
+    /** 统一社会信用代码 (18 characters). */
+    code: z
+      .string()
+      .regex(/^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$/, 'must be an 18-character 统一社会信用代码'),
+    address: z.string().min(1),
+    /** Outline in the park's local frame (m). */
+    polygon: PolygonSchema.optional(),
     sources: z.array(HazardSourceSchema).min(1),
   })
   .strict();
@@ -100,7 +217,14 @@ export const SiteModelSchema = z
   .object({
     /** Version of this file format; bumped on breaking changes. */
     schemaVersion: z.literal(1),
-    park: z.object({ id: IdSchema, name: z.string().min(1) }).strict(),
+    park: z
+      .object({
+        id: IdSchema,
+        name: z.string().min(1),
+        /** Outline of the park in its local frame (m); the map is drawn in this frame. */
+        polygon: PolygonSchema.optional(),
+      })
+      .strict(),
     enterprises: z.array(EnterpriseSchema).min(1),
   })
   .strict();

@@ -8,14 +8,22 @@ park: { id: p1, name: 测试园区 }
 enterprises:
   - id: ent1
     name: 企业一
+    code: 91320600MA1XXXXX9K
+    address: 测试路 1 号
     sources:
       - id: src1
         name: 一号罐区
         kind: storage
+        peopleWithin500m: 10
+        chemicals: [{ chemical: methanol, quantityT: 800 }]
+        responsible: { principal: { name: 甲 }, technical: { name: 乙 }, operations: { name: 丙 } }
         equipment:
           - id: T-1
             name: 1#储罐
             type: tank
+            tankType: atmospheric
+            capacityM3: 1000
+            medium: methanol
             tags:
               - { tag: LI-1, name: 1#储罐液位, kind: level, unit: m, range: [0, 10], limits: { hh: 9, h: 8 } }
               - { tag: TI-1, name: 1#储罐温度, kind: temperature, unit: °C }
@@ -27,27 +35,43 @@ enterprises:
           - id: SIS-1
             name: 高液位联锁
             type: sis_loop
+            tripTags: [LI-1]
+            closes: [XV-1]
             tags:
               - { tag: SIS-1, name: 高液位联锁状态, kind: sis_state }
       - id: src2
         name: 二号罐区
         kind: storage
+        peopleWithin500m: 10
+        chemicals: [{ chemical: methanol, quantityT: 800 }]
+        responsible: { principal: { name: 甲 }, technical: { name: 乙 }, operations: { name: 丙 } }
         equipment:
           - id: T-2
             name: 2#储罐
             type: tank
+            tankType: atmospheric
+            capacityM3: 1000
+            medium: methanol
             tags:
               - { tag: LI-2, name: 2#储罐液位, kind: level, unit: m }
   - id: ent2
     name: 企业二
+    code: 91320600MA1XXXXX9K
+    address: 测试路 1 号
     sources:
       - id: src3
         name: 三号罐区
         kind: storage
+        peopleWithin500m: 10
+        chemicals: [{ chemical: methanol, quantityT: 800 }]
+        responsible: { principal: { name: 甲 }, technical: { name: 乙 }, operations: { name: 丙 } }
         equipment:
           - id: T-3
             name: 3#储罐
             type: tank
+            tankType: atmospheric
+            capacityM3: 1000
+            medium: methanol
             tags:
               - { tag: LI-3, name: 3#储罐液位, kind: level, unit: m }
 `;

@@ -9,14 +9,22 @@ park: { id: p1, name: 测试园区 }
 enterprises:
   - id: ent1
     name: 企业一
+    code: 91320600MA1XXXXX9K
+    address: 测试路 1 号
     sources:
       - id: src1
         name: 一号罐区
         kind: storage
+        peopleWithin500m: 10
+        chemicals: [{ chemical: methanol, quantityT: 800 }]
+        responsible: { principal: { name: 甲 }, technical: { name: 乙 }, operations: { name: 丙 } }
         equipment:
           - id: T-1
             name: 1#储罐
             type: tank
+            tankType: atmospheric
+            capacityM3: 1000
+            medium: methanol
             tags:
               - { tag: LI-1, name: 1#储罐液位, kind: level, unit: m, limits: { hh: 9, h: 8, l: 2, ll: 1, deadband: 0.5, priorities: { hh: 1 } } }
               - { tag: LI-2, name: 2#储罐液位, kind: level, unit: m, limits: { hh: 9, h: 8 } }

@@ -1,4 +1,5 @@
-import type { Enterprise, HazardSource, SiteModel, TagDef } from '../contracts/site';
+import type { Enterprise, GradeResult, HazardSource, SiteModel, TagDef } from '../contracts';
+import { gradeUnit } from './gb18218';
 
 /** Where a tag lives in the site model. */
 export interface TagInfo {
@@ -8,15 +9,21 @@ export interface TagInfo {
   equipmentId: string;
 }
 
-/** Lookups built once when the site loads; the hot path only does Map.get. */
+/** Lookups and GB 18218 grades, built once when the site loads; the hot path only does Map.get. */
 export class SiteIndex {
   readonly tags = new Map<string, TagInfo>();
   readonly sources = new Map<string, { enterprise: Enterprise; source: HazardSource }>();
+  /** GB 18218-2018 grade per hazard source id. */
+  readonly grades = new Map<string, GradeResult>();
 
   constructor(readonly site: SiteModel) {
     for (const enterprise of site.enterprises) {
       for (const source of enterprise.sources) {
         this.sources.set(source.id, { enterprise, source });
+        this.grades.set(
+          source.id,
+          gradeUnit({ chemicals: source.chemicals, peopleWithin500m: source.peopleWithin500m }),
+        );
         for (const eq of source.equipment) {
           for (const def of eq.tags) {
             this.tags.set(def.tag, { def, enterpriseId: enterprise.id, sourceId: source.id, equipmentId: eq.id });

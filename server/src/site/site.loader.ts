@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parseDocument } from 'yaml';
 import type { SiteModel } from '../contracts/site';
+import { resolveSite } from './site.resolve';
 import { validateSite, type SiteProblem } from './site.validate';
 
 /** Thrown when a site file cannot be used; the message lists every problem with file and path. */
@@ -31,7 +32,7 @@ export function parseSiteYaml(text: string, file: string): SiteModel {
   }
   const result = validateSite(doc.toJS());
   if (!result.ok) throw new SiteFileError(file, result.problems);
-  return result.site;
+  return resolveSite(result.site);
 }
 
 /** Reads, parses and validates a site file. */

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
-import type { SiteModel } from '../contracts';
+import type { SiteModel, SourceDetail } from '../contracts';
 import { SiteIndex } from './site.index';
 import { loadSiteFile } from './site.loader';
 
@@ -15,5 +15,12 @@ export class SiteService {
 
   get site(): SiteModel {
     return this.index.site;
+  }
+
+  sourceDetail(id: string): SourceDetail | undefined {
+    const entry = this.index.sources.get(id);
+    const grade = this.index.grades.get(id);
+    if (!entry || !grade) return undefined;
+    return { enterpriseId: entry.enterprise.id, enterpriseName: entry.enterprise.name, source: entry.source, grade };
   }
 }

@@ -1,4 +1,5 @@
-import { formatPath, validateSite, type SiteProblem } from './site.validate';
+import { resolveSite } from './site.resolve';
+import { formatPath, usccCheckCharacter, validateSite, type SiteProblem } from './site.validate';
 
 interface TagDoc {
   tag: string;
@@ -14,11 +15,16 @@ interface Doc {
   enterprises: {
     id: string;
     name: string;
+    code: string;
+    address: string;
     sources: {
       id: string;
       name: string;
       kind: string;
-      equipment: { id: string; name: string; type: string; tags: TagDoc[] }[];
+      peopleWithin500m: number;
+      chemicals: { chemical?: string; name?: string; hazardClasses?: string[]; quantityT: number }[];
+      responsible: Record<string, { name: string }>;
+      equipment: ({ id: string; name: string; type: string; tags: TagDoc[] } & Record<string, unknown>)[];
     }[];
   }[];
 }
@@ -32,16 +38,24 @@ function validDoc(): Doc {
       {
         id: 'ent1',
         name: '企业一',
+        code: '91320600MA1XXXXX9K',
+        address: '测试路 1 号',
         sources: [
           {
             id: 'src1',
             name: '一号罐区',
             kind: 'storage',
+            peopleWithin500m: 10,
+            chemicals: [{ chemical: 'methanol', quantityT: 800 }],
+            responsible: { principal: { name: '甲' }, technical: { name: '乙' }, operations: { name: '丙' } },
             equipment: [
               {
                 id: 'T-1',
                 name: '1#储罐',
                 type: 'tank',
+                tankType: 'atmospheric',
+                capacityM3: 1000,
+                medium: 'methanol',
                 tags: [
                   { tag: 'LI-1', name: '液位', kind: 'level', unit: 'm', range: [0, 16], limits: { h: 13, hh: 14 } },
                   {
@@ -125,7 +139,17 @@ describe(validateSite.name, () => {
   it('reports duplicate enterprise and hazard source ids', () => {
     const doc = validDoc();
     const other = structuredClone(doc.enterprises[0]!);
-    other.sources[0]!.equipment = [{ id: 'T-9', name: '9#储罐', type: 'tank', tags: [] }];
+    other.sources[0]!.equipment = [
+      {
+        id: 'T-9',
+        name: '9#储罐',
+        type: 'tank',
+        tankType: 'atmospheric',
+        capacityM3: 100,
+        medium: 'methanol',
+        tags: [],
+      },
+    ];
     doc.enterprises.push(other);
 
     expect(problemsOf(doc).map((p) => p.path)).toEqual(['enterprises[1].id', 'enterprises[1].sources[0].id']);
@@ -262,6 +286,95 @@ describe(validateSite.name, () => {
     );
   });
 
+  it('reports an unknown chemical that has no hazard class to fall back on', () => {
+    const doc = validDoc();
+    doc.enterprises[0]!.sources[0]!.chemicals.push({ chemical: 'unobtainium', quantityT: 5 });
+
+    expect(problemsOf(doc)).toEqual([
+      { path: 'enterprises[0].sources[0].chemicals[1]', message: expect.stringContaining('unobtainium') },
+    ]);
+  });
+
+  it('reports a tank medium that is not among its source chemicals', () => {
+    const doc = validDoc();
+    tank(doc).medium = 'benzene';
+
+    expect(problemsOf(doc).map((p) => p.path)).toEqual(['enterprises[0].sources[0].equipment[0].medium']);
+  });
+
+  it('reports an SIS loop that trips on an unknown tag and closes an unknown valve', () => {
+    const doc = validDoc();
+    doc.enterprises[0]!.sources[0]!.equipment.push({
+      id: 'SIS-1',
+      name: '高高液位联锁',
+      type: 'sis_loop',
+      sil: 2,
+      tripTags: ['LI-1', 'LI-9'],
+      closes: ['XV-1', 'XV-9'],
+      tags: [{ tag: 'SIS-1', name: '联锁状态', kind: 'sis_state' }],
+    });
+
+    expect(problemsOf(doc)).toEqual([
+      { path: 'enterprises[0].sources[0].equipment[2].tripTags[1]', message: expect.stringContaining('"LI-9"') },
+      { path: 'enterprises[0].sources[0].equipment[2].closes[1]', message: expect.stringContaining('"XV-9"') },
+    ]);
+  });
+
+  it('reports a toxic gas detector without its gas', () => {
+    const doc = validDoc();
+    doc.enterprises[0]!.sources[0]!.equipment.push({
+      id: 'GT-1',
+      name: '有毒气体探测器',
+      type: 'gas_detector',
+      detection: 'toxic',
+      tags: [{ tag: 'GIA-1', name: '浓度', kind: 'gas', unit: 'mg/m³', range: [0, 100] }],
+    });
+
+    expect(problemsOf(doc)).toEqual([
+      { path: 'enterprises[0].sources[0].equipment[2].gas', message: expect.stringContaining('must name its gas') },
+    ]);
+  });
+
+  it('gives a combustible detector without limits the GB/T 50493-2019 defaults, marked as such', () => {
+    const doc = validDoc();
+    doc.enterprises[0]!.sources[0]!.equipment.push({
+      id: 'GT-1',
+      name: '可燃气体探测器',
+      type: 'gas_detector',
+      detection: 'combustible',
+      tags: [{ tag: 'GIA-1', name: '浓度', kind: 'gas', unit: '%LEL', range: [0, 100] }],
+    });
+
+    const valid = validateSite(doc);
+    if (!valid.ok) throw new Error(JSON.stringify(valid.problems));
+    const sut = resolveSite(valid.site);
+
+    const source = sut.enterprises[0]?.sources[0];
+    expect(source?.equipment[2]?.tags[0]).toMatchObject({
+      limits: { h: 25, hh: 50 },
+      limitsSource: 'GB/T 50493-2019 default',
+    });
+    expect(source?.equipment[0]?.tags[0]?.limitsSource).toBe('site');
+  });
+
+  it('reports a 统一社会信用代码 whose check character is wrong, naming the right one', () => {
+    const doc = validDoc();
+    doc.enterprises[0]!.code = '91320600MA1XXXXX93';
+
+    expect(problemsOf(doc)).toEqual([{ path: 'enterprises[0].code', message: expect.stringContaining('"K"') }]);
+  });
+
+  it('reports a problem of the schema and of the cross-checks in the same run', () => {
+    const doc = validDoc();
+    tempTag(doc).kind = 'humidity';
+    doc.enterprises[0]!.sources[0]!.chemicals.push({ chemical: 'unobtainium', quantityT: 5 });
+    tank(doc).tags[0]!.limits = { h: 15, hh: 14 };
+
+    expect(problemsOf(doc).map((p) => p.path)).toEqual(
+      expect.arrayContaining([`${TAGS}[1].kind`, 'enterprises[0].sources[0].chemicals[1]', `${TAGS}[0].limits.hh`]),
+    );
+  });
+
   it('reports a hazard source without equipment', () => {
     const doc = validDoc();
     doc.enterprises[0]!.sources[0]!.equipment = [];
@@ -271,6 +384,20 @@ describe(validateSite.name, () => {
 
   it('reports a document that is not an object at the root', () => {
     expect(problemsOf(null).map((p) => p.path)).toEqual(['(root)']);
+  });
+});
+
+describe(usccCheckCharacter.name, () => {
+  it.each([
+    ['91320600MA1XXXXX9K', 'K'],
+    ['91320600MA2XXXXX0X', 'X'],
+    ['91320600MA4XXXXX4N', 'N'],
+  ])('computes the GB 32100-2015 check character of %s', (code, expected) => {
+    expect(usccCheckCharacter(code)).toBe(expected);
+  });
+
+  it('has no answer for characters outside the alphabet (I, O, S, V, Z)', () => {
+    expect(usccCheckCharacter('9132060OMA1XXXXX9K')).toBeUndefined();
   });
 });
 

@@ -1,5 +1,7 @@
 import type { z } from 'zod';
 import { SiteModelSchema, type SiteModel } from '../contracts/site';
+import { resolveChemical } from './gb18218';
+import { defaultGasLimits, findToxicOel } from './gas-defaults';
 
 /** One problem in a site file: where (a JSON path into the document) and what. */
 export interface SiteProblem {
@@ -23,80 +25,201 @@ function zodProblems(error: z.ZodError): SiteProblem[] {
   return error.issues.map((issue) => ({ path: formatPath(issue.path), message: issue.message }));
 }
 
-const LIMIT_ORDER = ['ll', 'l', 'h', 'hh'] as const;
+// The cross-checks walk the raw document defensively, so that they run even when the schema check failed and
+// the file's author gets every problem in one run (issue 3), not one stage at a time.
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
 
-/** Checks that need the whole document: unique ids and tags, LL < L < H < HH, limits inside the range. */
-function crossChecks(site: SiteModel): SiteProblem[] {
-  const problems: SiteProblem[] = [];
-  const tagSeen = new Map<string, string>();
-  const enterpriseSeen = new Map<string, string>();
-  const sourceSeen = new Map<string, string>();
-  site.enterprises.forEach((enterprise, ei) => {
-    const ePath = `enterprises[${ei}]`;
-    const prevE = enterpriseSeen.get(enterprise.id);
-    if (prevE)
-      problems.push({ path: `${ePath}.id`, message: `duplicate enterprise id "${enterprise.id}" (first at ${prevE})` });
-    else enterpriseSeen.set(enterprise.id, `${ePath}.id`);
-    enterprise.sources.forEach((source, si) => {
-      const sPath = `${ePath}.sources[${si}]`;
-      const prevS = sourceSeen.get(source.id);
-      if (prevS)
-        problems.push({
-          path: `${sPath}.id`,
-          message: `duplicate hazard source id "${source.id}" (first at ${prevS})`,
-        });
-      else sourceSeen.set(source.id, `${sPath}.id`);
-      source.equipment.forEach((equipment, qi) => {
-        equipment.tags.forEach((tag, ti) => {
-          const tPath = `${sPath}.equipment[${qi}].tags[${ti}]`;
-          const prevT = tagSeen.get(tag.tag);
-          if (prevT) problems.push({ path: `${tPath}.tag`, message: `duplicate tag "${tag.tag}" (first at ${prevT})` });
-          else tagSeen.set(tag.tag, `${tPath}.tag`);
-          if (tag.range && tag.range[0] >= tag.range[1]) {
-            problems.push({
-              path: `${tPath}.range`,
-              message: `range min ${tag.range[0]} must be below max ${tag.range[1]}`,
-            });
-          }
-          const limits = tag.limits;
-          if (!limits) return;
-          const isAnalog = tag.kind !== 'valve_position' && tag.kind !== 'sis_state';
-          if (!isAnalog) {
-            problems.push({
-              path: `${tPath}.limits`,
-              message: `a ${tag.kind} tag is discrete and cannot have analog limits`,
-            });
-            return;
-          }
-          let prev: { key: string; value: number } | undefined;
-          for (const key of LIMIT_ORDER) {
-            const value = limits[key];
-            if (value === undefined) continue;
-            if (prev && !(prev.value < value)) {
-              problems.push({
-                path: `${tPath}.limits.${key}`,
-                message: `limits out of order: ${key}=${value} must be above ${prev.key}=${prev.value} (LL < L < H < HH)`,
-              });
-            }
-            if (tag.range && (value < tag.range[0] || value > tag.range[1])) {
-              problems.push({
-                path: `${tPath}.limits.${key}`,
-                message: `limit ${key}=${value} is outside the range [${tag.range[0]}, ${tag.range[1]}]`,
-              });
-            }
-            prev = { key, value };
-          }
-        });
-      });
-    });
-  });
-  return problems;
+// GB 32100-2015 §4.3 / Annex: 统一社会信用代码 check character, weights 3^i mod 31 over a 31-character alphabet
+// (no I, O, Z, S, V). A mistyped code in the site file would follow the enterprise into every report to the
+// national monitoring system, so it is caught here.
+const USCC_ALPHABET = '0123456789ABCDEFGHJKLMNPQRTUWXY';
+const USCC_WEIGHTS = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
+
+/** The check character a 统一社会信用代码 must end with, or undefined when its first 17 are not in the alphabet. */
+export function usccCheckCharacter(code: string): string | undefined {
+  let sum = 0;
+  for (let i = 0; i < 17; i++) {
+    const value = USCC_ALPHABET.indexOf(code[i] ?? '');
+    if (value < 0) return undefined;
+    sum += value * (USCC_WEIGHTS[i] ?? 0);
+  }
+  return USCC_ALPHABET[(31 - (sum % 31)) % 31];
 }
 
-/** Validates a parsed site document; returns every problem at once. */
+const LIMIT_ORDER = ['ll', 'l', 'h', 'hh'] as const;
+const DISCRETE_KINDS = new Set(['valve_position', 'sis_state']);
+
+/** Whether a tank's medium names one of its source's chemicals, literally or as the same GB 18218 Table 1 entry. */
+function sameChemicalIn(medium: string, refs: (string | undefined)[]): boolean {
+  const id = (ref: string) => {
+    const r = resolveChemical({ chemical: ref, quantityT: 0 });
+    return r.ok ? r.id : undefined;
+  };
+  const mediumId = id(medium);
+  return refs.some((ref) => ref !== undefined && (ref === medium || (mediumId !== undefined && id(ref) === mediumId)));
+}
+
+class Checker {
+  readonly problems: SiteProblem[] = [];
+  private readonly tagSeen = new Map<string, string>();
+  private readonly enterpriseSeen = new Map<string, string>();
+  private readonly sourceSeen = new Map<string, string>();
+
+  add(path: string, message: string): void {
+    this.problems.push({ path, message });
+  }
+
+  unique(seen: Map<string, string>, id: string | undefined, path: string, what: string): void {
+    if (id === undefined) return;
+    const prev = seen.get(id);
+    if (prev) this.add(path, `duplicate ${what} "${id}" (first at ${prev})`);
+    else seen.set(id, path);
+  }
+
+  site(doc: unknown): void {
+    if (!isObj(doc)) return;
+    list(doc.enterprises).forEach((e, ei) => this.enterprise(e, `enterprises[${ei}]`));
+  }
+
+  private enterprise(e: unknown, path: string): void {
+    if (!isObj(e)) return;
+    this.unique(this.enterpriseSeen, str(e.id), `${path}.id`, 'enterprise id');
+    const code = str(e.code);
+    if (code !== undefined && code.length === 18) {
+      const expected = usccCheckCharacter(code);
+      if (expected !== undefined && code[17] !== expected) {
+        this.add(
+          `${path}.code`,
+          `统一社会信用代码 check character is "${code[17]}", GB 32100-2015 gives "${expected}"`,
+        );
+      }
+    }
+    list(e.sources).forEach((s, si) => this.source(s, `${path}.sources[${si}]`));
+  }
+
+  private source(s: unknown, path: string): void {
+    if (!isObj(s)) return;
+    this.unique(this.sourceSeen, str(s.id), `${path}.id`, 'hazard source id');
+    list(s.chemicals).forEach((c, ci) => {
+      if (!isObj(c) || num(c.quantityT) === undefined) return;
+      if (c.chemical === undefined && c.hazardClasses === undefined) return; // the schema reports it
+      const resolved = resolveChemical({
+        chemical: str(c.chemical),
+        name: str(c.name),
+        hazardClasses: list(c.hazardClasses).filter((h): h is string => typeof h === 'string'),
+        quantityT: num(c.quantityT)!,
+      });
+      if (!resolved.ok) this.add(`${path}.chemicals[${ci}]`, resolved.reason);
+    });
+    const chemicalRefs = list(s.chemicals).flatMap((c) => (isObj(c) ? [str(c.chemical), str(c.name)] : []));
+    const equipment = list(s.equipment);
+    const equipmentSeen = new Map<string, string>();
+    const sourceTags = new Set<string>();
+    const valves = new Set<string>();
+    const metrics = new Map<string, string>();
+    equipment.forEach((q, qi) => {
+      if (!isObj(q)) return;
+      const qPath = `${path}.equipment[${qi}]`;
+      this.unique(equipmentSeen, str(q.id), `${qPath}.id`, 'equipment id in this hazard source');
+      if (q.type === 'esd_valve' && str(q.id)) valves.add(str(q.id)!);
+      list(q.tags).forEach((t, ti) => {
+        if (!isObj(t)) return;
+        const tPath = `${qPath}.tags[${ti}]`;
+        const tag = str(t.tag);
+        if (tag) sourceTags.add(tag);
+        this.unique(this.tagSeen, tag, `${tPath}.tag`, 'tag');
+        const metric = str(t.sparkplugMetric);
+        if (metric) this.unique(metrics, metric, `${tPath}.sparkplugMetric`, 'Sparkplug metric in this hazard source');
+        this.tag(t, tPath, q);
+      });
+      if (q.type === 'gas_detector') this.detector(q, qPath);
+      if (q.type === 'tank' && str(q.medium) && !sameChemicalIn(str(q.medium)!, chemicalRefs)) {
+        this.add(`${qPath}.medium`, `medium "${str(q.medium)}" is not among this hazard source's chemicals`);
+      }
+    });
+    equipment.forEach((q, qi) => {
+      if (!isObj(q) || q.type !== 'sis_loop') return;
+      const qPath = `${path}.equipment[${qi}]`;
+      list(q.tripTags).forEach((t, i) => {
+        if (typeof t === 'string' && !sourceTags.has(t)) {
+          this.add(`${qPath}.tripTags[${i}]`, `unknown tag "${t}": an SIS loop trips on tags of its own hazard source`);
+        }
+      });
+      list(q.closes).forEach((v, i) => {
+        if (typeof v === 'string' && !valves.has(v)) {
+          this.add(
+            `${qPath}.closes[${i}]`,
+            `unknown ESD valve "${v}": no esd_valve with that id in this hazard source`,
+          );
+        }
+      });
+    });
+  }
+
+  private detector(q: Obj, path: string): void {
+    const detection = q.detection;
+    const gas = str(q.gas);
+    if (detection === 'toxic' && !gas)
+      this.add(`${path}.gas`, 'a toxic gas detector must name its gas (e.g. ammonia, chlorine, H2S)');
+    if (detection === 'toxic' && gas && !findToxicOel(gas) && !resolveChemical({ chemical: gas, quantityT: 0 }).ok) {
+      this.add(`${path}.gas`, `unknown gas "${gas}"`);
+    }
+  }
+
+  private tag(t: Obj, path: string, equipment: Obj): void {
+    const range = list(t.range);
+    const rMin = num(range[0]);
+    const rMax = num(range[1]);
+    if (rMin !== undefined && rMax !== undefined && rMin >= rMax) {
+      this.add(`${path}.range`, `range min ${rMin} must be below max ${rMax}`);
+    }
+    const kind = str(t.kind);
+    if (!isObj(t.limits)) {
+      // A detector's gas tag without limits takes the GB/T 50493 defaults; say so when there are none to take.
+      if (
+        kind === 'gas' &&
+        equipment.type === 'gas_detector' &&
+        (equipment.detection === 'combustible' || equipment.detection === 'toxic')
+      ) {
+        const d = defaultGasLimits(equipment.detection, str(equipment.gas), str(t.unit) ?? '');
+        if (!d.ok && (equipment.detection === 'combustible' || str(equipment.gas)))
+          this.add(`${path}.limits`, d.reason);
+      }
+      return;
+    }
+    const limits = t.limits;
+    if (kind && DISCRETE_KINDS.has(kind)) {
+      this.add(`${path}.limits`, `a ${kind} tag is discrete and cannot have analog limits`);
+      return;
+    }
+    let prev: { key: string; value: number } | undefined;
+    for (const key of LIMIT_ORDER) {
+      const value = num(limits[key]);
+      if (value === undefined) continue;
+      if (prev && !(prev.value < value)) {
+        this.add(
+          `${path}.limits.${key}`,
+          `limits out of order: ${key}=${value} must be above ${prev.key}=${prev.value} (LL < L < H < HH)`,
+        );
+      }
+      if (rMin !== undefined && rMax !== undefined && (value < rMin || value > rMax)) {
+        this.add(`${path}.limits.${key}`, `limit ${key}=${value} is outside the range [${rMin}, ${rMax}]`);
+      }
+      prev = { key, value };
+    }
+  }
+}
+
+/** Validates a parsed site document; returns every problem at once (schema and cross-checks together). */
 export function validateSite(doc: unknown): SiteValidation {
   const parsed = SiteModelSchema.safeParse(doc);
-  if (!parsed.success) return { ok: false, problems: zodProblems(parsed.error) };
-  const problems = crossChecks(parsed.data);
-  return problems.length > 0 ? { ok: false, problems } : { ok: true, site: parsed.data };
+  const checker = new Checker();
+  checker.site(doc);
+  const problems = [...(parsed.success ? [] : zodProblems(parsed.error)), ...checker.problems];
+  if (problems.length > 0 || !parsed.success) return { ok: false, problems };
+  return { ok: true, site: parsed.data };
 }

@@ -6,6 +6,7 @@ const valve: Equipment = {
   id: 'XV-101',
   name: 'ESD valve',
   type: 'esd_valve',
+  travelTimeS: 10,
   tags: [{ tag: 'XV-101', name: 'position', kind: 'valve_position', unit: '' }],
 };
 

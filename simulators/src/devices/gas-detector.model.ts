@@ -9,7 +9,7 @@ const TOXIC_BACKGROUND: Band = [0, 0.5];
 
 /** Combustible unless the site says toxic; a `%LEL` unit also means combustible. */
 function isToxic(equipment: Equipment, def: TagDef): boolean {
-  if (equipment.detection) return equipment.detection === 'toxic';
+  if (equipment.type === 'gas_detector') return equipment.detection === 'toxic';
   return !def.unit.toUpperCase().includes('LEL');
 }
 

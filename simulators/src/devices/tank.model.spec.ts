@@ -26,7 +26,15 @@ const pressure: TagDef = {
   range: [-2, 6],
   limits: { hh: 2, h: 1.8, l: -0.3, ll: -0.5, deadband: 0.05 },
 };
-const tank: Equipment = { id: 'T-101', name: 'tank', type: 'tank', tags: [level, temperature, pressure] };
+const tank: Equipment = {
+  id: 'T-101',
+  name: 'tank',
+  type: 'tank',
+  tankType: 'atmospheric',
+  capacityM3: 5000,
+  medium: '甲醇',
+  tags: [level, temperature, pressure],
+};
 
 const min = (values: number[]): number => values.reduce((a, b) => Math.min(a, b), Infinity);
 const max = (values: number[]): number => values.reduce((a, b) => Math.max(a, b), -Infinity);
