@@ -26,14 +26,35 @@ export function badgeOf(
   return { state: 'live', ageMs };
 }
 
-/** Newest sample time among the latest values, or null. */
-export function newestSample(latest: Record<string, LatestValue>): number | null {
-  let newest: number | null = null;
-  for (const tag in latest) {
-    const ts = latest[tag]!.ts;
-    if (newest === null || ts > newest) newest = ts;
-  }
-  return newest;
+/** What each value on the wall is judged against; recomputed every tick. */
+export interface DisplayClock {
+  connected: boolean;
+  /** Local now corrected to the server's clock (now + clockOffsetMs). */
+  serverNowMs: number;
+  staleAfterMs: number;
+  /**
+   * The badge already says all data is delayed (every value is then stale): values are greyed without a marker
+   * each, which would only be noise.
+   */
+  allStale: boolean;
+}
+
+/** `none`: no sample yet; `offline`: the socket is down; `stale`: this tag's sample is older than the limit. */
+export type Freshness = 'none' | 'live' | 'stale' | 'offline';
+
+/**
+ * Freshness of one tag. Judged per tag, not only by the newest sample of the park, because one gateway can fall
+ * silent while the others keep the page live: its frozen values must not look current.
+ */
+export function sampleFreshness(sample: LatestValue | undefined, clock: DisplayClock): Freshness {
+  if (!sample) return 'none';
+  if (!clock.connected) return 'offline';
+  return clock.serverNowMs - sample.ts > clock.staleAfterMs ? 'stale' : 'live';
+}
+
+/** Age of one sample on the server clock, never negative. */
+export function sampleAgeMs(sample: LatestValue, clock: DisplayClock): number {
+  return Math.max(0, clock.serverNowMs - sample.ts);
 }
 
 /** Splits an age into the unit a person reads best. */

@@ -1,31 +1,61 @@
 import { onBeforeUnmount, onMounted } from 'vue';
-import { connectRealtime, type RealtimeConnection } from '../../shared/socket/realtime';
-import { applyAlarmEvent, applySnapshot, applyTelemetry, wallState } from './wall.store';
+import { config } from '../../config';
+import { connectRealtime, type ConnectRealtime, type RealtimeConnection } from '../../shared/socket/realtime';
+import {
+  applyAlarmEvent,
+  applySnapshot,
+  applyTelemetry,
+  resyncDue,
+  setConnected,
+  wallState,
+  type WallState,
+} from './wall.store';
 
-/** Connects the wall state to the realtime stream for the lifetime of the component; resyncs on a seq gap. */
-export function useWallFeed(): void {
-  let conn: RealtimeConnection | undefined;
-  let resyncPending = false;
-  onMounted(() => {
-    conn = connectRealtime({
-      connected: () => {
-        wallState.connected = true;
-      },
-      disconnected: () => {
-        wallState.connected = false;
-      },
-      snapshot: (e) => {
-        resyncPending = false;
-        applySnapshot(wallState, e, Date.now());
-      },
-      alarm: (e) => {
-        if (applyAlarmEvent(wallState, e) === 'gap' && !resyncPending) {
-          resyncPending = true;
-          conn?.resync();
-        }
-      },
-      telemetry: (e) => applyTelemetry(wallState, e, Date.now()),
-    });
+export interface WallFeed {
+  /** Asks for a resync if one is due (called on a gap and on every tick, so a lost request is repeated). */
+  tick(nowMs: number): void;
+  close(): void;
+}
+
+/**
+ * Feeds the wall state from the realtime stream. The connection and the clock are parameters so that the resync
+ * logic runs in unit tests against a fake connection.
+ */
+export function startWallFeed(
+  state: WallState,
+  connect: ConnectRealtime,
+  clock: () => number,
+  retryMs: number = config.resyncRetryMs,
+): WallFeed {
+  // Assigned after connect() returns: a handler firing during connect() finds no connection yet and waits for the tick.
+  let conn: RealtimeConnection | undefined = undefined;
+  const tick = (nowMs: number): void => {
+    if (!conn || !resyncDue(state, nowMs, retryMs)) return;
+    state.resyncRequestedAtMs = nowMs;
+    conn.resync();
+  };
+  conn = connect({
+    connected: () => setConnected(state, true),
+    disconnected: () => setConnected(state, false),
+    snapshot: (e) => applySnapshot(state, e, clock()),
+    alarm: (e) => {
+      if (applyAlarmEvent(state, e) === 'gap') tick(clock());
+    },
+    telemetry: (e) => applyTelemetry(state, e, clock()),
   });
-  onBeforeUnmount(() => conn?.close());
+  return { tick, close: () => conn?.close() };
+}
+
+/** Connects the app's wall state to the realtime stream for the lifetime of the calling component. */
+export function useWallFeed(): void {
+  let feed: WallFeed | undefined;
+  let timer: ReturnType<typeof setInterval> | undefined;
+  onMounted(() => {
+    feed = startWallFeed(wallState, connectRealtime, Date.now);
+    timer = setInterval(() => feed?.tick(Date.now()), config.badgeTickMs);
+  });
+  onBeforeUnmount(() => {
+    clearInterval(timer);
+    feed?.close();
+  });
 }

@@ -8,43 +8,74 @@ import type {
   TelemetryEvent,
 } from '@hazard/server/contracts';
 
-/** What the wall holds; changed only by the pure reducers below. */
+/** What the wall holds; changed only by the reducers below (plain functions over plain data, no I/O, no clock). */
 export interface WallState {
   site: SiteModel | null;
   /** Sequence number of the last applied snapshot or alarm event; -1 before the first snapshot. */
   seq: number;
-  /** Open alarms by id. */
+  /** Open alarms by id (every state but `normal`). */
   alarms: Record<string, Alarm>;
   latest: Record<string, LatestValue>;
-  /** serverTime − local time, measured at the last message from the server. */
+  /** Newest sample time (`ts`, server clock) among `latest`, or null when there is no sample at all. */
+  newestSampleMs: number | null;
+  /** serverTime − local time, measured at the last message from the server that carried serverTime. */
   clockOffsetMs: number;
   connected: boolean;
+  /**
+   * A sequence gap was seen: the alarm list is known to be incomplete until the next snapshot (DESIGN.md §3).
+   * Alarm events are not applied meanwhile.
+   */
+  outOfSync: boolean;
+  /** Local time the last `resync` was asked for, while out of sync. */
+  resyncRequestedAtMs: number | null;
 }
 
 export function initialState(): WallState {
-  return { site: null, seq: -1, alarms: {}, latest: {}, clockOffsetMs: 0, connected: false };
+  return {
+    site: null,
+    seq: -1,
+    alarms: {},
+    latest: {},
+    newestSampleMs: null,
+    clockOffsetMs: 0,
+    connected: false,
+    outOfSync: false,
+    resyncRequestedAtMs: null,
+  };
 }
 
-/** A snapshot replaces everything (on connect and after a resync). */
+/** A snapshot replaces everything (on connect and after a resync), including a lower seq after a server restart. */
 export function applySnapshot(state: WallState, e: SnapshotEvent, receivedAtMs: number): void {
   state.site = e.site;
   state.seq = e.seq;
-  state.alarms = {};
-  for (const a of e.activeAlarms) state.alarms[a.id] = a;
+  const alarms: Record<string, Alarm> = {};
+  for (const a of e.activeAlarms) if (a.state !== 'normal') alarms[a.id] = a;
+  state.alarms = alarms;
   state.latest = { ...e.latest };
+  let newest: number | null = null;
+  for (const tag in e.latest) {
+    const ts = e.latest[tag]!.ts;
+    if (newest === null || ts > newest) newest = ts;
+  }
+  state.newestSampleMs = newest;
   state.clockOffsetMs = e.serverTime - receivedAtMs;
+  state.outOfSync = false;
+  state.resyncRequestedAtMs = null;
 }
 
 export type AlarmApplyResult = 'applied' | 'ignored' | 'gap';
 
 /**
  * Applies one alarm transition. Events at or below the current seq are duplicates (ignored); a jump beyond
- * seq + 1 means events were missed: the caller must resync (DESIGN.md §3) and the event is not applied.
+ * seq + 1, or any event before the first snapshot or while out of sync, means the list is incomplete: the state is
+ * marked out of sync, the event is not applied, and the caller must resync (DESIGN.md §3).
  */
 export function applyAlarmEvent(state: WallState, e: AlarmEvent): AlarmApplyResult {
-  if (state.seq < 0) return 'gap';
-  if (e.seq <= state.seq) return 'ignored';
-  if (e.seq !== state.seq + 1) return 'gap';
+  if (state.seq >= 0 && e.seq <= state.seq) return 'ignored';
+  if (state.seq < 0 || state.outOfSync || e.seq !== state.seq + 1) {
+    state.outOfSync = true;
+    return 'gap';
+  }
   state.seq = e.seq;
   if (e.alarm.state === 'normal') delete state.alarms[e.alarm.id];
   else state.alarms[e.alarm.id] = e.alarm;
@@ -56,14 +87,38 @@ export function applyTelemetry(state: WallState, e: TelemetryEvent, receivedAtMs
   for (const tag in e.values) {
     const next = e.values[tag]!;
     const prev = state.latest[tag];
-    if (!prev || prev.ts <= next.ts) state.latest[tag] = next;
+    if (prev && prev.ts > next.ts) continue;
+    state.latest[tag] = next;
+    if (state.newestSampleMs === null || next.ts > state.newestSampleMs) state.newestSampleMs = next.ts;
   }
   state.clockOffsetMs = e.serverTime - receivedAtMs;
 }
 
-/** Priority 1 first, then newest first (ISA-18.2 alarm summary order). */
+/** The socket connected (a snapshot follows) or dropped. A new connection may ask for a resync at once. */
+export function setConnected(state: WallState, connected: boolean): void {
+  state.connected = connected;
+  state.resyncRequestedAtMs = null;
+}
+
+/**
+ * Whether to send `resync` now: out of sync, connected, and not already asked within `retryMs` (a lost request or
+ * a server that did not answer must not leave the alarm list silently incomplete).
+ */
+export function resyncDue(state: WallState, nowMs: number, retryMs: number): boolean {
+  if (!state.outOfSync || !state.connected) return false;
+  return state.resyncRequestedAtMs === null || nowMs - state.resyncRequestedAtMs >= retryMs;
+}
+
+/** Priority 1 first, then newest first (ISA-18.2 alarm summary order); ties by id keep rows from jumping. */
 export function sortedAlarms(alarms: Record<string, Alarm>): Alarm[] {
-  return Object.values(alarms).sort((a, b) => a.priority - b.priority || b.raisedAt - a.raisedAt);
+  return Object.values(alarms).sort(
+    (a, b) => a.priority - b.priority || b.raisedAt - a.raisedAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
+  );
+}
+
+/** Alarms an operator still has to acknowledge (ISA-18.2: unacknowledged, and returned but unacknowledged). */
+export function countUnacked(alarms: readonly Alarm[]): number {
+  return alarms.filter((a) => a.state === 'unacked' || a.state === 'rtn_unacked').length;
 }
 
 /** The one reactive wall state of the app. */

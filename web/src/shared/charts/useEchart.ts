@@ -1,11 +1,12 @@
 import { onBeforeUnmount, onMounted, shallowRef, watch, type Ref } from 'vue';
-import { echarts, type EChartsOption } from './echarts';
+import { echarts, type ChartOption } from './echarts';
 
 /**
  * Owns one chart's lifecycle: init on mount, setOption whenever the computed option changes, resize with its
- * container, dispose on unmount.
+ * container (ResizeObserver), dispose on unmount. Option builders must give every key explicitly: options merge,
+ * so a key left out keeps its previous value.
  */
-export function useEchart(el: Ref<HTMLElement | null>, option: Ref<EChartsOption>) {
+export function useEchart(el: Ref<HTMLElement | null>, option: Ref<ChartOption>) {
   const chart = shallowRef<echarts.ECharts | null>(null);
   let observer: ResizeObserver | undefined;
 
@@ -19,10 +20,12 @@ export function useEchart(el: Ref<HTMLElement | null>, option: Ref<EChartsOption
     }
   });
 
-  watch(option, (next) => chart.value?.setOption(next, { notMerge: false, lazyUpdate: true }));
+  // Series are replaced, not merged by index: the wall can switch to a hazard source with fewer tanks.
+  watch(option, (next) => chart.value?.setOption(next, { replaceMerge: ['series'], lazyUpdate: true }));
 
   onBeforeUnmount(() => {
     observer?.disconnect();
+    observer = undefined;
     chart.value?.dispose();
     chart.value = null;
   });

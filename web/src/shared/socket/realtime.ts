@@ -8,6 +8,7 @@ import type {
 } from '@hazard/server/contracts';
 import { config } from '../../config';
 
+/** Callbacks of one realtime connection; every server event and every connection change arrives here. */
 export interface RealtimeHandlers {
   connected(): void;
   disconnected(reason: string): void;
@@ -22,24 +23,49 @@ export interface RealtimeConnection {
   close(): void;
 }
 
+/** How a feed opens a connection; the wall feed takes it as a parameter so that its logic is testable. */
+export type ConnectRealtime = (handlers: RealtimeHandlers) => RealtimeConnection;
+
 /**
- * The only socket.io-client import of the web app. Reconnects forever with backoff (a wall screen is never
- * touched); the server sends a snapshot on every (re)connect.
+ * The only socket.io-client import of the web app. Reconnects forever with capped backoff (a wall screen is never
+ * touched); the server sends a snapshot on every (re)connect. The handshake `auth` carries the login token once
+ * authentication exists (DESIGN.md §3); it is empty until then.
  */
-export function connectRealtime(handlers: RealtimeHandlers): RealtimeConnection {
+export const connectRealtime: ConnectRealtime = (handlers) => {
   const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(
     `${config.serverOrigin}${config.realtimeNamespace}`,
     {
       transports: ['websocket'],
+      auth: {},
       reconnection: true,
+      reconnectionAttempts: Infinity,
       reconnectionDelay: 1000,
-      reconnectionDelayMax: 10_000,
+      reconnectionDelayMax: config.reconnectAfterRefusalMs,
       timeout: 10_000,
     },
   );
+  let closed = false;
+  let retry: ReturnType<typeof setTimeout> | undefined;
+  /**
+   * socket.io-client gives up by itself when the server disconnects the socket or its middleware refuses the
+   * handshake (`socket.active` false); a wall screen must not, so it tries again after the longest backoff.
+   */
+  const reconnectIfAbandoned = (): void => {
+    if (closed || socket.active || retry !== undefined) return;
+    retry = setTimeout(() => {
+      retry = undefined;
+      if (!closed && !socket.connected) socket.connect();
+    }, config.reconnectAfterRefusalMs);
+  };
   socket.on('connect', () => handlers.connected());
-  socket.on('disconnect', (reason) => handlers.disconnected(reason));
-  socket.on('connect_error', (err) => handlers.disconnected(err.message));
+  socket.on('disconnect', (reason) => {
+    handlers.disconnected(reason);
+    reconnectIfAbandoned();
+  });
+  socket.on('connect_error', (err) => {
+    handlers.disconnected(err.message);
+    reconnectIfAbandoned();
+  });
   socket.on('snapshot', (e) => handlers.snapshot(e));
   socket.on('alarm', (e) => handlers.alarm(e));
   socket.on('telemetry', (e) => handlers.telemetry(e));
@@ -48,7 +74,9 @@ export function connectRealtime(handlers: RealtimeHandlers): RealtimeConnection 
       socket.emit('resync');
     },
     close: () => {
+      closed = true;
+      clearTimeout(retry);
       socket.close();
     },
   };
-}
+};
