@@ -4,5 +4,4 @@ module.exports = {
   testMatch: ['<rootDir>/e2e/**/*.spec.ts', '<rootDir>/harness/**/*.spec.ts'],
   globalSetup: '<rootDir>/harness/global-setup.ts',
   globalTeardown: '<rootDir>/harness/global-teardown.ts',
-  testTimeout: 120000,
 };

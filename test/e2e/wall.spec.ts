@@ -20,12 +20,12 @@ describe('wall page in a real headless Chromium', () => {
     server = await startTestServer({ WEB_DIST, REALTIME_TELEMETRY_MS: '250' });
     chrome = await launchChromium();
     mkdirSync(SHOTS, { recursive: true });
-  });
+  }, 60_000);
 
   afterAll(async () => {
     await chrome?.close();
     await server?.stop();
-  });
+  }, 30_000);
 
   it('shows live values, then the HIHI alarm the simulator publishes, then that its data is no longer live', async () => {
     const page = await chrome.newPage({ width: 1920, height: 1080 });
@@ -58,7 +58,7 @@ describe('wall page in a real headless Chromium', () => {
     await page.screenshot({ path: join(SHOTS, 'wall-offline.png') });
     expect(consoleErrors).toEqual([]);
     await page.close();
-  });
+  }, 90_000);
 });
 
 async function expectText(locator: import('playwright-core').Locator, text: string): Promise<void> {
