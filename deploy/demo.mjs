@@ -90,7 +90,9 @@ async function main() {
   step('starting server (embedded MQTT broker, embedded SQLite store, web app)');
   start('server', [join('server', 'dist', 'main.js')], { PORT, MQTT_PORT });
   await waitHealthy(`http://127.0.0.1:${PORT}/api/health`, 60_000);
-  step('starting simulator (demo park: 4 enterprises, 8 hazard sources; a scripted LIA-101 excursion raises H and HH within a minute)');
+  step(
+    'starting simulator (demo park: 4 enterprises, 8 hazard sources; a scripted LIA-101 excursion raises H and HH within a minute)',
+  );
   start('sim', [join('simulators', 'dist', 'cli.js'), '--url', `mqtt://127.0.0.1:${MQTT_PORT}`]);
   process.stdout.write(
     `\n\u001b[1;32m  Wall display: http://localhost:${PORT}/\u001b[0m\n` +

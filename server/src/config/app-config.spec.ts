@@ -33,10 +33,10 @@ describe(loadConfig.name, () => {
     expect(sut.INFLUX_URL).toBeUndefined();
   });
 
-  it('defaults SITE_FILE to the shipped demo site', () => {
+  it('defaults SITE_FILE to the shipped demo park', () => {
     const sut = loadConfig({});
 
-    expect(sut.SITE_FILE).toMatch(/deploy[/\\]demo-site\.yaml$/);
+    expect(sut.SITE_FILE).toMatch(/deploy[/\\]demo-park\.yaml$/);
     expect(existsSync(sut.SITE_FILE)).toBe(true);
   });
 
