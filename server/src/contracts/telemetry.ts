@@ -15,6 +15,9 @@ export type SisState = z.infer<typeof SisStateSchema>;
 /** A point's value: a finite number, a boolean, or a discrete state string. */
 export type PointValue = number | boolean | string;
 
+/** Most points one JSON v1 message may carry. */
+export const MAX_POINTS_PER_MESSAGE = 10_000;
+
 /** Longest accepted discrete state string; longer strings are garbage, not states. */
 export const MAX_STATE_LENGTH = 32;
 
@@ -41,7 +44,7 @@ export const TelemetryEnvelopeSchema = z.object({
   /** Per-publisher sequence number, for gap detection. */
   seq: z.number().int().nonnegative().optional(),
   /** The points; validated individually. */
-  points: z.array(z.unknown()).min(1).max(10_000),
+  points: z.array(z.unknown()).min(1).max(MAX_POINTS_PER_MESSAGE),
 });
 export type TelemetryEnvelope = z.infer<typeof TelemetryEnvelopeSchema>;
 

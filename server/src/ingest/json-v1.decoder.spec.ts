@@ -1,6 +1,7 @@
 import type { ParsedTopic } from '../contracts';
 import { parseSiteYaml, SiteIndex } from '../site';
-import { decodeTelemetry, type DecodeOptions, type RejectReason } from './json-v1.decoder';
+import { TelemetryEnvelopeSchema, TelemetryPointSchema } from '../contracts';
+import { decodeTelemetry, fastEnvelope, fastPoint, type DecodeOptions, type RejectReason } from './json-v1.decoder';
 
 const SITE_YAML = `
 schemaVersion: 1
@@ -325,5 +326,106 @@ describe(decodeTelemetry.name, () => {
       ['bad_timestamp', 'points[7] '],
     ]);
     expect(sut.seq).toBe(7);
+  });
+});
+
+/** Values that sit on and around every boundary the schemas draw, plus the wrong types. */
+const EDGE_VALUES: unknown[] = [
+  undefined,
+  null,
+  true,
+  false,
+  0,
+  -1,
+  1,
+  1.5,
+  Number.MAX_SAFE_INTEGER,
+  Number.MAX_SAFE_INTEGER + 2,
+  1e300,
+  Number.NaN,
+  Number.POSITIVE_INFINITY,
+  Number.NEGATIVE_INFINITY,
+  '',
+  'x',
+  'open',
+  'good',
+  'bad',
+  'uncertain',
+  'GOOD',
+  'a'.repeat(32),
+  'a'.repeat(33),
+  'a'.repeat(64),
+  'a'.repeat(65),
+  [],
+  [1],
+  {},
+];
+
+/** A small deterministic PRNG (mulberry32), so a failure names a reproducible case. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+describe('hot-path checks agree with the contract schemas', () => {
+  const rnd = prng(18218);
+  const pick = (): unknown => EDGE_VALUES[Math.floor(rnd() * EDGE_VALUES.length)];
+  const withKeys = (keys: string[]): Record<string, unknown> => {
+    const o: Record<string, unknown> = {};
+    for (const k of keys) if (rnd() < 0.85) o[k] = pick();
+    if (rnd() < 0.1) o['extra'] = pick();
+    return o;
+  };
+
+  it('fastPoint accepts only what TelemetryPointSchema accepts, with the same data', () => {
+    let accepted = 0;
+    for (let i = 0; i < 20_000; i++) {
+      const raw = rnd() < 0.05 ? pick() : withKeys(['tag', 'v', 'q', 'ts']);
+      const fast = fastPoint(raw);
+      if (fast === undefined) continue;
+      accepted++;
+      const zod = TelemetryPointSchema.safeParse(raw);
+      expect([raw, zod.success]).toEqual([raw, true]);
+      expect(JSON.parse(JSON.stringify(fast))).toEqual(JSON.parse(JSON.stringify(zod.data)));
+    }
+    // The generator must exercise the accepting branch, or the property says nothing.
+    expect(accepted).toBeGreaterThan(100);
+  });
+
+  it('fastPoint accepts every well-formed point, so zod stays off the hot path', () => {
+    for (const raw of [
+      { tag: 'LIA-101', v: 12.37 },
+      { tag: 'XV-101', v: 'open', q: 'good', ts: 1_732_250_000_000 },
+      { tag: 'B-1', v: true, q: 'uncertain' },
+    ]) {
+      expect(fastPoint(raw)).toMatchObject(raw);
+    }
+  });
+
+  it('fastEnvelope accepts only what TelemetryEnvelopeSchema accepts, with the same data', () => {
+    let accepted = 0;
+    const arrays: unknown[] = [
+      [],
+      [1],
+      Array.from({ length: 10_000 }, () => 0),
+      Array.from({ length: 10_001 }, () => 0),
+    ];
+    for (let i = 0; i < 20_000; i++) {
+      const raw = withKeys(['ts', 'seq']);
+      if (rnd() < 0.9) raw['points'] = arrays[Math.floor(rnd() * arrays.length)];
+      const fast = fastEnvelope(raw);
+      if (fast === undefined) continue;
+      accepted++;
+      const zod = TelemetryEnvelopeSchema.safeParse(raw);
+      expect(zod.success).toBe(true);
+      expect(fast).toEqual(zod.data);
+    }
+    expect(accepted).toBeGreaterThan(50);
   });
 });

@@ -1,7 +1,9 @@
-import { InfluxDB, escape, type IPoint } from 'influx';
+import { InfluxDB, escape } from 'influx';
+import { Agent as HttpAgent, request as httpRequest } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { PointValue } from '../contracts';
+import { LineEncoder } from './influx-line';
 import {
-  QUALITY_CODE,
   QUALITY_FROM_CODE,
   type RawQuery,
   type StoreBatch,
@@ -33,6 +35,9 @@ interface TelemetryRow {
 export class InfluxStore implements TelemetryStore {
   readonly description: string;
   private readonly influx: InfluxDB;
+  private readonly lines = new LineEncoder();
+  private readonly writeUrl: URL;
+  private readonly agent: HttpAgent;
 
   constructor(private readonly opts: InfluxStoreOptions) {
     const u = new URL(opts.url);
@@ -46,6 +51,13 @@ export class InfluxStore implements TelemetryStore {
       password: opts.password ?? 'root',
       options: { timeout: opts.timeoutMs ?? 10_000 },
     });
+    this.writeUrl = new URL('/write', u);
+    this.writeUrl.search = new URLSearchParams({
+      db: opts.database,
+      precision: 'ms',
+      ...(opts.username ? { u: opts.username, p: opts.password ?? '' } : {}),
+    }).toString();
+    this.agent = u.protocol === 'https:' ? new HttpsAgent({ keepAlive: true }) : new HttpAgent({ keepAlive: true });
   }
 
   async init(): Promise<void> {
@@ -54,40 +66,47 @@ export class InfluxStore implements TelemetryStore {
   }
 
   async writeBatch(batch: StoreBatch): Promise<void> {
-    const points: IPoint[] = new Array<IPoint>(batch.points.length + batch.alarmEvents.length);
-    let n = 0;
-    for (const p of batch.points) {
-      const v = p.v;
-      const fields: Record<string, number | string | boolean> = { q: QUALITY_CODE[p.q] };
-      if (typeof v === 'number') fields.v = v;
-      else if (typeof v === 'string') fields.s = v;
-      else fields.b = v;
-      points[n++] = {
-        measurement: 'telemetry',
-        tags: { enterprise: p.enterpriseId, source: p.sourceId, tag: p.tag },
-        fields,
-        timestamp: p.tsMs,
-      };
-    }
-    for (const e of batch.alarmEvents) {
-      const a = e.alarm;
-      points[n++] = {
-        measurement: 'alarm_event',
-        tags: { enterprise: a.enterpriseId, source: a.sourceId, tag: a.tag, transition: e.transition },
-        fields: {
-          seq: e.seq,
-          alarm_id: a.id,
-          state: a.state,
-          level: a.level,
-          priority: a.priority,
-          value: a.value,
-          body: JSON.stringify(e),
-        },
-        timestamp: a.updatedAt,
-      };
-    }
+    const n = batch.points.length + batch.alarmEvents.length;
     if (n === 0) return;
-    await this.influx.writePoints(points, { precision: 'ms', database: this.opts.database });
+    const lines = new Array<string>(n);
+    let i = 0;
+    for (const p of batch.points) lines[i++] = this.lines.point(p);
+    for (const e of batch.alarmEvents) lines[i++] = this.lines.alarmEvent(e);
+    await this.postLines(lines.join('\n'));
+  }
+
+  /**
+   * One `POST /write?precision=ms` with a keep-alive connection (the `influx` package opens one per request and
+   * builds objects per point; see influx-line.ts). Rejects with InfluxDB's own error text on a non-2xx answer.
+   */
+  private postLines(body: string): Promise<void> {
+    const u = this.writeUrl;
+    const request = u.protocol === 'https:' ? httpsRequest : httpRequest;
+    return new Promise<void>((resolve, reject) => {
+      const req = request(
+        u,
+        {
+          method: 'POST',
+          agent: this.agent,
+          timeout: this.opts.timeoutMs ?? 10_000,
+          headers: { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': Buffer.byteLength(body) },
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => {
+            const status = res.statusCode ?? 0;
+            if (status >= 200 && status < 300) return resolve();
+            const text = Buffer.concat(chunks).toString('utf8').slice(0, 500);
+            reject(new Error(`${this.description} write answered ${status}: ${text}`));
+          });
+          res.on('error', reject);
+        },
+      );
+      req.on('timeout', () => req.destroy(new Error(`${this.description} write timed out`)));
+      req.on('error', reject);
+      req.end(body);
+    });
   }
 
   async queryRaw(q: RawQuery): Promise<StoredSample[]> {
@@ -109,6 +128,8 @@ export class InfluxStore implements TelemetryStore {
   }
 
   async close(): Promise<void> {
-    // The influx client holds no connection between requests.
+    // Queries hold no connection between requests; the write path's keep-alive sockets are closed here.
+    this.agent.destroy();
+    await Promise.resolve();
   }
 }
