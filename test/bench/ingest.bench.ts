@@ -58,6 +58,7 @@ const RESULTS_DIR = join(__dirname, 'results');
 const PERFORMANCE_DOC = resolve(__dirname, '../../docs/performance.md');
 const COMMAND = 'npx jest -c test/bench/jest.config.js --runInBand';
 const RAW_TOPIC_ROOT = 'bench-raw';
+const RAW_LINES_TOPIC_ROOT = 'bench-raw-lines';
 /** Cold start uses the site the product starts with by default, whichever file that is. */
 const DEFAULT_SITE_FILE = loadConfig({}).SITE_FILE;
 
@@ -358,13 +359,24 @@ describe('benchmarks: ingest, alarm latency, cold start (real Mosquitto and Infl
     it('ingest throughput at QoS 1 with zero loss, server and raw ceiling', async () => {
       const influx = influxClient(influxUrl);
       const rawDatabase = `hazard_bench_raw_${process.pid}`;
-      const raw = await RawIngest.start({
+      const rawLinesDatabase = `hazard_bench_raw_lines_${process.pid}`;
+      const rawOptions = {
         mqttUrl,
-        topicFilter: `${RAW_TOPIC_ROOT}/v1/#`,
         influxUrl,
-        database: rawDatabase,
         batchPoints: SETTINGS.storeBatchPoints,
         flushMs: SETTINGS.storeFlushMs,
+      };
+      const raw = await RawIngest.start({
+        ...rawOptions,
+        topicFilter: `${RAW_TOPIC_ROOT}/v1/#`,
+        database: rawDatabase,
+        writer: 'influx-package',
+      });
+      const rawLines = await RawIngest.start({
+        ...rawOptions,
+        topicFilter: `${RAW_LINES_TOPIC_ROOT}/v1/#`,
+        database: rawLinesDatabase,
+        writer: 'line-protocol',
       });
       const publisher = new PublisherThread();
       const clock = new TimestampAllocator(Date.now() - 3_600_000);
@@ -387,6 +399,17 @@ describe('benchmarks: ingest, alarm latency, cold start (real Mosquitto and Infl
           },
           storedNow: () => raw.stored,
           countInDatabase: (from, to) => influxCount(influx, rawDatabase, from, to),
+        },
+        {
+          name: 'raw-mosquitto-lines',
+          publishUrl: mqttUrl,
+          topic: topicOf(source, RAW_LINES_TOPIC_ROOT),
+          counters: () => {
+            if (rawLines.error) throw rawLines.error;
+            return Promise.resolve({ received: rawLines.received, stored: rawLines.stored, rejected: 0 });
+          },
+          storedNow: () => rawLines.stored,
+          countInDatabase: (from, to) => influxCount(influx, rawLinesDatabase, from, to),
         },
         {
           name: 'server-aedes-sqlite',
@@ -418,6 +441,7 @@ describe('benchmarks: ingest, alarm latency, cold start (real Mosquitto and Infl
       } finally {
         await publisher.close();
         await raw.stop();
+        await rawLines.stop();
       }
       expect(results.problems).toEqual([]);
     });

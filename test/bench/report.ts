@@ -5,7 +5,8 @@ import type { MachineInfo } from './machine';
 import { formatNumber, formatSpread, spread, type Spread } from './stats';
 
 /** Who ingests in a throughput run. */
-export type TargetName = 'server-mosquitto-influx' | 'raw-mosquitto-influx' | 'server-aedes-sqlite';
+export type TargetName =
+  'server-mosquitto-influx' | 'raw-mosquitto-influx' | 'raw-mosquitto-lines' | 'server-aedes-sqlite';
 
 /** Broker and store behind the server in a latency run. */
 export type LatencyPath = 'mosquitto-influx' | 'aedes-sqlite';
@@ -65,7 +66,8 @@ export interface BenchResults {
 
 const TARGET_LABEL: Record<TargetName, string> = {
   'server-mosquitto-influx': 'server · Mosquitto + InfluxDB',
-  'raw-mosquitto-influx': 'raw mqtt.js → InfluxDB',
+  'raw-mosquitto-influx': 'raw mqtt.js → `influx` writePoints',
+  'raw-mosquitto-lines': 'raw mqtt.js → line protocol',
   'server-aedes-sqlite': 'server · embedded aedes + SQLite',
 };
 
@@ -78,14 +80,15 @@ function pointsPerS(runs: ThroughputRun[], target: TargetName, size: number): Sp
   return spread(runs.filter((r) => r.target === target && r.pointsPerMessage === size).map((r) => r.pointsPerS));
 }
 
-/** server/raw per repetition (both measured back to back in the same repetition), then summarised. */
+/**
+ * server/raw per repetition (measured back to back in the same repetition), then summarised; `raw` is the faster
+ * of the two raw ceilings of that repetition, so a faster server write path cannot flatter the ratio.
+ */
 function ratio(runs: ThroughputRun[], size: number): Spread {
   const ratios: number[] = [];
   for (const server of runs.filter((r) => r.target === 'server-mosquitto-influx' && r.pointsPerMessage === size)) {
-    const raw = runs.find(
-      (r) => r.target === 'raw-mosquitto-influx' && r.pointsPerMessage === size && r.rep === server.rep,
-    );
-    if (raw) ratios.push(server.pointsPerS / raw.pointsPerS);
+    const raws = runs.filter((r) => r.target.startsWith('raw-') && r.pointsPerMessage === size && r.rep === server.rep);
+    if (raws.length > 0) ratios.push(server.pointsPerS / Math.max(...raws.map((r) => r.pointsPerS)));
   }
   return spread(ratios);
 }
@@ -100,8 +103,8 @@ export function renderTables(r: BenchResults): string {
     'Points/s from the first publish until the stored count (`ingest.storedPoints` of `GET /api/health`, read ' +
       'in-process; raw: points InfluxDB acknowledged) reached every published point; median (min–max) of the repetitions.',
     '',
-    `| points/message | ${TARGET_LABEL['server-mosquitto-influx']} | ${TARGET_LABEL['raw-mosquitto-influx']} | server/raw | ${TARGET_LABEL['server-aedes-sqlite']} | points/run | lost |`,
-    '|---:|---:|---:|---:|---:|---:|---:|',
+    `| points/message | ${TARGET_LABEL['server-mosquitto-influx']} | ${TARGET_LABEL['raw-mosquitto-influx']} | ${TARGET_LABEL['raw-mosquitto-lines']} | server/best raw | ${TARGET_LABEL['server-aedes-sqlite']} | points/run | lost |`,
+    '|---:|---:|---:|---:|---:|---:|---:|---:|',
   );
   for (const size of sizes) {
     const runs = r.throughput.filter((t) => t.pointsPerMessage === size);
@@ -110,7 +113,8 @@ export function renderTables(r: BenchResults): string {
     const total = runs.reduce((n, t) => n + t.points, 0);
     lines.push(
       `| ${size} | ${formatSpread(pointsPerS(r.throughput, 'server-mosquitto-influx', size))} | ` +
-        `${formatSpread(pointsPerS(r.throughput, 'raw-mosquitto-influx', size))} | ${formatSpread(ratio(r.throughput, size), 2)} | ` +
+        `${formatSpread(pointsPerS(r.throughput, 'raw-mosquitto-influx', size))} | ` +
+        `${formatSpread(pointsPerS(r.throughput, 'raw-mosquitto-lines', size))} | ${formatSpread(ratio(r.throughput, size), 2)} | ` +
         `${formatSpread(pointsPerS(r.throughput, 'server-aedes-sqlite', size))} | ${perRun} | ${formatNumber(lost)} of ${formatNumber(total)} |`,
     );
   }
@@ -119,8 +123,8 @@ export function renderTables(r: BenchResults): string {
     'Offered load: the rate at which the broker acknowledged the publisher (points/s, median). Where it is close to ' +
       'the ingest rate above, the ingest kept up and the figure is a lower bound of what it can take.',
     '',
-    `| points/message | ${TARGET_LABEL['server-mosquitto-influx']} | ${TARGET_LABEL['raw-mosquitto-influx']} | ${TARGET_LABEL['server-aedes-sqlite']} |`,
-    '|---:|---:|---:|---:|',
+    `| points/message | ${TARGET_LABEL['server-mosquitto-influx']} | ${TARGET_LABEL['raw-mosquitto-influx']} | ${TARGET_LABEL['raw-mosquitto-lines']} | ${TARGET_LABEL['server-aedes-sqlite']} |`,
+    '|---:|---:|---:|---:|---:|',
   );
   for (const size of sizes) {
     const offered = (target: TargetName) =>
@@ -132,7 +136,7 @@ export function renderTables(r: BenchResults): string {
         ).median,
       );
     lines.push(
-      `| ${size} | ${offered('server-mosquitto-influx')} | ${offered('raw-mosquitto-influx')} | ${offered('server-aedes-sqlite')} |`,
+      `| ${size} | ${offered('server-mosquitto-influx')} | ${offered('raw-mosquitto-influx')} | ${offered('raw-mosquitto-lines')} | ${offered('server-aedes-sqlite')} |`,
     );
   }
   const latencyPaths = [...new Set(r.latency.map((l) => l.path))];
@@ -232,8 +236,10 @@ export function renderPerformanceDoc(r: BenchResults): string {
       "exactly the published count, no reject is counted, and the database holds exactly that many rows in the run's " +
       'time range (InfluxDB `COUNT`, SQLite through the store port).',
     `- The raw ceiling batches like the server (${String(r.settings.storeBatchPoints)} points or ` +
-      `${String(r.settings.storeFlushMs)} ms, one write in flight) and does nothing else; server/raw is computed per ` +
-      'repetition from runs made back to back.',
+      `${String(r.settings.storeFlushMs)} ms, one write in flight) and does nothing else, once through the ` +
+      "`influx` package's `writePoints` (the ceiling issue 4 names) and once with hand-built line protocol over a " +
+      'keep-alive connection (how the server writes); server/best raw divides by the faster of the two, per ' +
+      'repetition, from runs made back to back.',
     "- Throughput includes the last partial batch's flush delay and the stored-count poll interval " +
       `(${String(r.settings.pollMs)} ms). Cold start excludes loading the modules (the bench has already imported ` +
       'them); the first start in the process is the top of its range.',
