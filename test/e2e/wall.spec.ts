@@ -28,38 +28,76 @@ describe('wall page in a real headless Chromium', () => {
   }, 30_000);
 
   it('shows live values, then the HIHI alarm the simulator publishes, then that its data is no longer live', async () => {
-    const page = await chrome.newPage({ width: 1920, height: 1080 });
+    // Each step is named and timed: when a slow machine runs out of time, the failure says which step stalled.
+    const steps = new StepLog();
+    const page = await steps.run('open a page', () => chrome.newPage({ width: 1920, height: 1080 }));
     const consoleErrors: string[] = [];
     page.on('pageerror', (err) => consoleErrors.push(err.message));
 
-    await page.goto(`${server.httpUrl}/?kiosk`);
-    await page.locator('[data-testid="alarm-list"]').waitFor({ timeout: 15_000 });
+    await steps.run('load the wall in kiosk mode', async () => {
+      await page.goto(`${server.httpUrl}/?kiosk`, { waitUntil: 'domcontentloaded', timeout: 30_000 });
+      await page.locator('[data-testid="alarm-list"]').waitFor({ timeout: 30_000 });
+    });
 
-    await publishPoints(server.mqttUrl, 'bjpc', 'tf01', [
-      { tag: 'LIA-101', v: 8.2 },
-      { tag: 'TIA-101', v: 23.4 },
-      { tag: 'PIA-101', v: 0.6 },
-      { tag: 'XV-101', v: 'open' },
-    ]);
-    await page.locator('[data-testid="connection-status"][data-state="live"]').waitFor({ timeout: 10_000 });
-    await expectText(page.locator('[data-testid="tag-value"][data-tag="TIA-101"]').first(), '23.4');
-    expect(await page.locator('[data-testid="alarm-row"]').count()).toBe(0);
+    await steps.run('publish normal values', () =>
+      publishPoints(server.mqttUrl, 'bjpc', 'tf01', [
+        { tag: 'LIA-101', v: 8.2 },
+        { tag: 'TIA-101', v: 23.4 },
+        { tag: 'PIA-101', v: 0.6 },
+        { tag: 'XV-101', v: 'open' },
+      ]),
+    );
+    await steps.run('see them live', async () => {
+      await page.locator('[data-testid="connection-status"][data-state="live"]').waitFor({ timeout: 20_000 });
+      await expectText(page.locator('[data-testid="tag-value"][data-tag="TIA-101"]').first(), '23.4');
+      expect(await page.locator('[data-testid="alarm-row"]').count()).toBe(0);
+    });
 
-    await publishPoints(server.mqttUrl, 'bjpc', 'tf01', [{ tag: 'LIA-101', v: 14.7 }]);
-    const row = page.locator('[data-testid="alarm-row"][data-tag="LIA-101"][data-level="HH"]');
-    await row.waitFor({ timeout: 10_000 });
-    expect(await row.getAttribute('data-state')).toBe('unacked');
-    await expectText(page.locator('[data-testid="active-alarm-count"]'), '1');
-    await page.screenshot({ path: join(SHOTS, 'wall-alarm.png') });
+    await steps.run('publish LIA-101 above HH', () =>
+      publishPoints(server.mqttUrl, 'bjpc', 'tf01', [{ tag: 'LIA-101', v: 14.7 }]),
+    );
+    await steps.run('see the HH alarm, unacknowledged', async () => {
+      const row = page.locator('[data-testid="alarm-row"][data-tag="LIA-101"][data-level="HH"]');
+      await row.waitFor({ timeout: 20_000 });
+      expect(await row.getAttribute('data-state')).toBe('unacked');
+      await expectText(page.locator('[data-testid="active-alarm-count"]'), '1');
+      await page.screenshot({ path: join(SHOTS, 'wall-alarm.png') });
+    });
 
     // The server goes away: the page must say so instead of showing the last values as live.
-    await server.stop();
-    await page.locator('[data-testid="connection-status"][data-state="offline"]').waitFor({ timeout: 15_000 });
-    await page.screenshot({ path: join(SHOTS, 'wall-offline.png') });
+    await steps.run('stop the server', () => server.stop());
+    await steps.run('see the page offline', async () => {
+      await page.locator('[data-testid="connection-status"][data-state="offline"]').waitFor({ timeout: 20_000 });
+      await page.screenshot({ path: join(SHOTS, 'wall-offline.png') });
+    });
     expect(consoleErrors).toEqual([]);
     await page.close();
-  }, 90_000);
+    process.stderr.write(`[wall e2e] ${steps.summary()}\n`);
+  }, 240_000);
 });
+
+/** Runs named steps and remembers how long each took; a failure or a hang names the step. */
+class StepLog {
+  private readonly done: string[] = [];
+
+  async run<T>(name: string, fn: () => Promise<T>): Promise<T> {
+    const startMs = Date.now();
+    process.stderr.write(`[wall e2e] ${name} …\n`);
+    try {
+      const result = await fn();
+      this.done.push(`${name} ${Date.now() - startMs} ms`);
+      return result;
+    } catch (err) {
+      throw new Error(
+        `step "${name}" failed after ${Date.now() - startMs} ms (done: ${this.summary()}): ${(err as Error).message}`,
+      );
+    }
+  }
+
+  summary(): string {
+    return this.done.join(', ') || 'nothing';
+  }
+}
 
 async function expectText(locator: import('playwright-core').Locator, text: string): Promise<void> {
   const deadline = Date.now() + 10_000;

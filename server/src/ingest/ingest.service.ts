@@ -1,6 +1,12 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
-import { GatewayStatusSchema, TOPIC_SUBSCRIPTION, parseTopic, type ComponentHealth } from '../contracts';
+import {
+  GatewayStatusSchema,
+  TOPIC_SUBSCRIPTION,
+  parseTopic,
+  type ComponentHealth,
+  type SamplePoint,
+} from '../contracts';
 import { AlarmService } from '../alarms/alarm.service';
 import { BrokerService } from '../broker/broker.service';
 import { LatestValues } from '../realtime/latest-values';
@@ -86,14 +92,7 @@ export class IngestService implements OnApplicationBootstrap, OnModuleDestroy {
       this.decodeOpts.nowMs = nowMs;
       const result = decodeTelemetry(parsed, payload, this.sites.index, this.decodeOpts);
       for (const reject of result.rejects) this.deadLetters.record(topic, reject, nowMs);
-      const points = result.points;
-      for (let i = 0; i < points.length; i++) {
-        const p = points[i]!;
-        this.latest.update(p);
-        this.storage.push(p);
-        this.alarms.evaluate(p, nowMs);
-      }
-      this.counters.points += points.length;
+      this.acceptPoints(result.points, nowMs);
     } catch (err) {
       // A bug in a rule must not take ingestion down; it is counted and logged like bad input.
       this.deadLetters.record(
@@ -102,6 +101,20 @@ export class IngestService implements OnApplicationBootstrap, OnModuleDestroy {
         nowMs,
       );
     }
+  }
+
+  /**
+   * The one sink of every decoder (JSON v1, Sparkplug B): valid points go to latest values, the write buffer and
+   * the rules, in that order, synchronously (the MQTT PUBACK follows this call; see DESIGN.md §5).
+   */
+  acceptPoints(points: readonly SamplePoint[], nowMs: number): void {
+    for (let i = 0; i < points.length; i++) {
+      const p = points[i]!;
+      this.latest.update(p);
+      this.storage.push(p);
+      this.alarms.evaluate(p, nowMs);
+    }
+    this.counters.points += points.length;
   }
 
   private handleStatus(topic: string, payload: Buffer, nowMs: number): void {
