@@ -58,8 +58,17 @@ export const AppConfigSchema = z.object({
   STORE_FLUSH_MS: int(10, 60_000, 1000),
   /** Flush as soon as this many points are buffered (one store request per batch). */
   STORE_BATCH_POINTS: int(1, 100_000, 5000),
-  /** Upper bound on points held in memory while the store is failing; beyond it the oldest are counted as dropped. */
+  /** Points held in memory while the store fails; beyond it the spool takes over (without a spool: counted drops). */
   STORE_MAX_BUFFERED_POINTS: int(1000, 100_000_000, 1_000_000),
+  /**
+   * Most bytes the disk spool (DATA_DIR/spool) may hold that the store has not confirmed; beyond it the oldest are
+   * dropped, counted and logged. 0 disables the spool: points then wait in memory only (STORE_MAX_BUFFERED_POINTS).
+   */
+  SPOOL_MAX_BYTES: int(0, Number.MAX_SAFE_INTEGER, 4 * 1024 ** 3),
+  /** Size at which a spool segment file is closed and the next begun (whole segments are deleted once stored). */
+  SPOOL_SEGMENT_BYTES: int(65_536, 1024 ** 3, 64 * 1024 ** 2),
+  /** The spool is fsync'd this often: the most a power loss can cost (a process crash costs nothing). */
+  SPOOL_FSYNC_MS: int(10, 10_000, 200),
   /** Largest accepted MQTT payload in bytes; larger ones are dead-lettered as `oversize`. */
   MAX_PAYLOAD_BYTES: int(256, 256 * 1_048_576, 1_048_576),
   /** Interval of throttled `telemetry` pushes over socket.io. */

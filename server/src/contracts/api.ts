@@ -24,6 +24,13 @@ export interface HealthResponse {
     /** Points waiting in the write buffer. */
     bufferedPoints: number;
     storedPoints: number;
+    /** `replay` while the store is behind and points are read back from the disk spool. */
+    writeMode: 'live' | 'replay';
+    /** Spooled bytes the store has not confirmed (0 without a spool). */
+    spoolPendingBytes: number;
+    replayedPoints: number;
+    /** Points lost for good; anything but 0 is also in the log. */
+    droppedPoints: number;
   };
 }
 

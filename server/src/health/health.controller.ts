@@ -29,6 +29,10 @@ export class HealthController {
         rejected: { ...this.ingest.deadLetters.counts },
         bufferedPoints: s.bufferedPoints,
         storedPoints: s.storedPoints,
+        writeMode: s.mode,
+        spoolPendingBytes: s.spool?.pendingBytes ?? 0,
+        replayedPoints: s.replayedPoints,
+        droppedPoints: s.droppedPoints + (s.spool?.droppedPoints ?? 0),
       },
     };
   }

@@ -104,14 +104,14 @@ export class IngestService implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   /**
-   * The one sink of every decoder (JSON v1, Sparkplug B): valid points go to latest values, the write buffer and
-   * the rules, in that order, synchronously (the MQTT PUBACK follows this call; see DESIGN.md §5).
+   * The one sink of every decoder (JSON v1, Sparkplug B): valid points go to the write buffer and its disk spool
+   * first, then to latest values and the rules, synchronously: the MQTT PUBACK follows this call (DESIGN.md §5).
    */
   acceptPoints(points: readonly SamplePoint[], nowMs: number): void {
+    this.storage.pushPoints(points);
     for (let i = 0; i < points.length; i++) {
       const p = points[i]!;
       this.latest.update(p);
-      this.storage.push(p);
       this.alarms.evaluate(p, nowMs);
     }
     this.counters.points += points.length;

@@ -43,7 +43,6 @@ export class SqliteStore implements TelemetryStore {
         ts INTEGER NOT NULL, enterprise TEXT NOT NULL, source TEXT NOT NULL, tag TEXT NOT NULL,
         v REAL, s TEXT, b INTEGER, q INTEGER NOT NULL DEFAULT 0
       );
-      CREATE INDEX IF NOT EXISTS telemetry_tag_ts ON telemetry (tag, ts);
       CREATE TABLE IF NOT EXISTS alarm_event (
         seq INTEGER NOT NULL, ts INTEGER NOT NULL, alarm_id TEXT NOT NULL, tag TEXT NOT NULL, source TEXT NOT NULL,
         transition TEXT NOT NULL, state TEXT NOT NULL, level TEXT NOT NULL, priority INTEGER NOT NULL, value REAL,
@@ -51,8 +50,20 @@ export class SqliteStore implements TelemetryStore {
       );
       CREATE INDEX IF NOT EXISTS alarm_event_ts ON alarm_event (ts);
     `);
+    // One sample per tag and instant, as in InfluxDB (same series and time = same point): replaying the spool
+    // after a crash rewrites what may already be stored, and must not double it. Older files had a plain index.
+    const hasUnique = db
+      .prepare("SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = 'telemetry_tag_ts_u'")
+      .get();
+    if (!hasUnique) {
+      db.transaction(() => {
+        db.exec('DELETE FROM telemetry WHERE rowid NOT IN (SELECT MAX(rowid) FROM telemetry GROUP BY tag, ts)');
+        db.exec('CREATE UNIQUE INDEX telemetry_tag_ts_u ON telemetry (tag, ts)');
+        db.exec('DROP INDEX IF EXISTS telemetry_tag_ts');
+      })();
+    }
     this.insertPoint = db.prepare(
-      'INSERT INTO telemetry (ts, enterprise, source, tag, v, s, b, q) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      'INSERT OR REPLACE INTO telemetry (ts, enterprise, source, tag, v, s, b, q) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
     );
     this.insertAlarm = db.prepare(
       'INSERT INTO alarm_event (seq, ts, alarm_id, tag, source, transition, state, level, priority, value, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',

@@ -12,6 +12,7 @@ import type { AlarmEvent, ComponentHealth, SamplePoint } from '../contracts';
 import { InfluxStore } from './influx.store';
 import { SqliteStore } from './sqlite.store';
 import type { TelemetryStore } from './store.port';
+import { Spool } from './spool';
 import { WriteBuffer, type WriteBufferStats } from './write-buffer';
 
 /** Picks the store from config (InfluxDB when INFLUX_URL is set, else SQLite) and owns the write buffer. */
@@ -34,21 +35,41 @@ export class StorageService implements OnModuleInit, BeforeApplicationShutdown, 
   private readonly buffer: WriteBuffer;
   private lastError: string | undefined;
 
+  private readonly spool: Spool | undefined;
+
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
     this.store = createStore(config);
+    if (config.SPOOL_MAX_BYTES > 0) {
+      this.spool = Spool.open({
+        dir: resolve(config.DATA_DIR, 'spool'),
+        segmentBytes: config.SPOOL_SEGMENT_BYTES,
+        maxBytes: config.SPOOL_MAX_BYTES,
+        fsyncMs: config.SPOOL_FSYNC_MS,
+        log: (level, message) => this.logger[level](message),
+      });
+    } else {
+      this.logger.warn('SPOOL_MAX_BYTES=0: no disk spool; a crash or a long store outage loses buffered points');
+    }
+    let lastSpoolError = '';
     this.buffer = new WriteBuffer(this.store, {
       flushMs: config.STORE_FLUSH_MS,
       batchPoints: config.STORE_BATCH_POINTS,
       maxBufferedPoints: config.STORE_MAX_BUFFERED_POINTS,
+      spool: this.spool,
       onError: (err, pending) => {
         if (this.lastError !== err.message)
-          this.logger.error(`store write failed (${pending} points waiting): ${err.message}`);
+          this.logger.error(`store write failed (${pending} points waiting in memory): ${err.message}`);
         this.lastError = err.message;
       },
       onRecovered: () => {
         this.logger.log(`store writes recovered`);
         this.lastError = undefined;
       },
+      onSpoolError: (err) => {
+        if (err.message !== lastSpoolError) this.logger.error(`spool write failed, points held in memory: ${err.message}`);
+        lastSpoolError = err.message;
+      },
+      onModeChange: (mode, detail) => this.logger[mode === 'replay' ? 'warn' : 'log'](`write buffer ${mode}: ${detail}`),
     });
   }
 
@@ -62,9 +83,9 @@ export class StorageService implements OnModuleInit, BeforeApplicationShutdown, 
     this.logger.log(`store: ${this.store.description}`);
   }
 
-  /** Hot path. */
-  push(point: SamplePoint): void {
-    this.buffer.push(point);
+  /** Hot path, once per message: spooled to disk (synchronously, before the PUBACK), then buffered. */
+  pushPoints(points: readonly SamplePoint[]): void {
+    this.buffer.pushPoints(points);
   }
 
   pushAlarmEvent(event: AlarmEvent): void {
@@ -97,6 +118,11 @@ export class StorageService implements OnModuleInit, BeforeApplicationShutdown, 
   }
 
   async onApplicationShutdown(): Promise<void> {
+    try {
+      this.spool?.close();
+    } catch (err) {
+      this.logger.error(`closing the spool: ${(err as Error).message}`);
+    }
     await this.store.close();
   }
 }

@@ -1,5 +1,9 @@
 import type { AlarmEvent, SamplePoint } from '../contracts';
 import type { RawQuery, StoreBatch, StoredSample, TelemetryStore } from './store.port';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Spool } from './spool';
 import { WriteBuffer, type WriteBufferOptions } from './write-buffer';
 
 /** An in-memory store that can be made to fail or to hold a write open. */
@@ -298,5 +302,135 @@ describe(WriteBuffer.name, () => {
     await drained;
 
     expect(sut.stats().bufferedPoints).toBe(3);
+  });
+});
+
+describe(`${WriteBuffer.name} with a disk spool`, () => {
+  let dir: string;
+  let store: FakeStore;
+  let spool: Spool;
+  let modes: string[];
+
+  const openSpool = () =>
+    Spool.open({ dir, segmentBytes: 4096, maxBytes: 64 * 1024 * 1024, fsyncMs: 50, log: () => undefined });
+  const make = (over: Partial<WriteBufferOptions> = {}) =>
+    new WriteBuffer(store, {
+      flushMs: 1000,
+      batchPoints: 100,
+      maxBufferedPoints: 200,
+      spool,
+      onError: () => undefined,
+      onRecovered: () => undefined,
+      onModeChange: (mode) => modes.push(mode),
+      ...over,
+    });
+  /** Messages of 10 points each, numbered from `from`. */
+  const pushMessages = (sut: WriteBuffer, from: number, to: number) => {
+    for (let i = from; i < to; i += 10) sut.pushPoints(range(i, Math.min(i + 10, to)).map(point));
+  };
+  const storedValues = () => store.batches().flat();
+  /** Flushes until nothing is left (bounded), stepping over the retry backoff. */
+  const drainAll = async (sut: WriteBuffer) => {
+    for (let i = 0; i < 1000 && (sut.stats().bufferedPoints > 0 || sut.stats().mode === 'replay'); i++) {
+      jest.advanceTimersByTime(10_000);
+      await sut.flush();
+    }
+  };
+
+  beforeEach(() => {
+    jest.useFakeTimers({ now: 1_000_000, doNotFake: ['setImmediate'] });
+    dir = mkdtempSync(join(tmpdir(), 'hazard-wb-spool-'));
+    store = new FakeStore();
+    spool = openSpool();
+    modes = [];
+  });
+
+  afterEach(() => {
+    spool.close();
+    rmSync(dir, { recursive: true, force: true });
+    jest.useRealTimers();
+  });
+
+  it('appends every message to the spool before buffering it, and commits what the store confirmed', async () => {
+    const sut = make();
+    pushMessages(sut, 0, 50);
+    expect(spool.stats().appendedFrames).toBe(5);
+    expect(spool.pendingBytes).toBeGreaterThan(0);
+    await sut.flush();
+    expect(storedValues()).toEqual(range(0, 50));
+    expect(spool.pendingBytes).toBe(0);
+  });
+
+  it('commits only whole messages: a message split across two batches stays pending until both are stored', async () => {
+    const sut = make({ batchPoints: 15 });
+    pushMessages(sut, 0, 20);
+    await sut.flush();
+    expect(storedValues()).toEqual(range(0, 15));
+    // Message 2 (points 10–19) is half stored: the checkpoint stays after message 1.
+    expect(spool.read(spool.checkpointPos, 100).points.map((p) => p.v)).toEqual(range(10, 20));
+    await sut.flush();
+    expect(spool.pendingBytes).toBe(0);
+  });
+
+  it('past maxBufferedPoints during an outage lets memory go, then replays from disk in order: nothing lost', async () => {
+    const sut = make();
+    store.failNext = 1_000_000;
+    for (let i = 0; i < 2000; i += 100) {
+      pushMessages(sut, i, i + 100);
+      jest.advanceTimersByTime(10_000);
+      await sut.flush();
+    }
+    expect(modes).toEqual(['replay']);
+    expect(sut.stats()).toMatchObject({ mode: 'replay', bufferedPoints: 0, droppedPoints: 0 });
+    expect(store.written).toEqual([]);
+
+    store.failNext = 0;
+    pushMessages(sut, 2000, 2050); // still arriving while the store catches up
+    await drainAll(sut);
+    expect(storedValues()).toEqual(range(0, 2050));
+    expect(modes).toEqual(['replay', 'live']);
+    expect(sut.stats()).toMatchObject({ mode: 'live', replayedPoints: 2050, droppedPoints: 0 });
+    expect(spool.pendingBytes).toBe(0);
+
+    // Back to live: later messages go through memory again.
+    pushMessages(sut, 2050, 2060);
+    expect(sut.stats().bufferedPoints).toBe(10);
+  });
+
+  it('replays on start what a crashed process had accepted but not stored', async () => {
+    const crashed = make({ batchPoints: 1000 });
+    pushMessages(crashed, 0, 300);
+    await crashed.flush();
+    pushMessages(crashed, 300, 420); // accepted (PUBACKed) but never written: the process dies here
+    // The fsync timer has run once since the write (it persists the checkpoint after the data is durable).
+    spool.sync();
+    for (let i = 0; i < 1000 && spool.stats().fsyncs === 0; i++) await new Promise((r) => setImmediate(r));
+    expect(spool.stats().fsyncs).toBe(1);
+
+    const fresh = openSpool();
+    const restarted = new WriteBuffer(store, {
+      flushMs: 1000,
+      batchPoints: 100,
+      maxBufferedPoints: 200,
+      spool: fresh,
+      onError: () => undefined,
+      onRecovered: () => undefined,
+    });
+    expect(restarted.stats().mode).toBe('replay');
+    await drainAll(restarted);
+    expect(storedValues()).toEqual(range(0, 420));
+    fresh.close();
+  });
+
+  it('holds a message in memory when the spool cannot take it, and says so', async () => {
+    const onSpoolError = jest.fn();
+    const sut = make({ onSpoolError });
+    spool.close(); // any append now throws
+    pushMessages(sut, 0, 10);
+    expect(onSpoolError).toHaveBeenCalledWith(expect.any(Error));
+    expect(sut.stats()).toMatchObject({ bufferedPoints: 10, spoolWriteErrors: 1 });
+    await sut.flush();
+    expect(storedValues()).toEqual(range(0, 10));
+    spool = openSpool();
   });
 });
