@@ -14,7 +14,12 @@ export interface RunningService {
   url: string;
   pid: number;
   dir: string;
+  /** Stops the process and deletes its directory. */
   stop(): Promise<void>;
+  /** Stops the process (SIGTERM, then SIGKILL after 5 s), keeping its data and port for `resume` (outage tests). */
+  halt(): Promise<void>;
+  /** Starts it again on the same port with the same data; resolves when it answers. */
+  resume(): Promise<void>;
 }
 
 const APT_PACKAGES: Record<string, string> = {
@@ -108,21 +113,48 @@ function tail(file: string): string {
   }
 }
 
-function stopper(child: ChildProcess, dir: string): () => Promise<void> {
-  return () =>
-    new Promise<void>((resolve) => {
-      const done = () => {
-        rmSync(dir, { recursive: true, force: true });
-        resolve();
-      };
-      if (child.exitCode !== null || child.signalCode !== null) return done();
-      const kill = setTimeout(() => child.kill('SIGKILL'), 5000);
-      child.once('exit', () => {
-        clearTimeout(kill);
-        done();
-      });
-      child.kill('SIGTERM');
+function terminate(child: ChildProcess): Promise<void> {
+  return new Promise<void>((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    const kill = setTimeout(() => child.kill('SIGKILL'), 5000);
+    child.once('exit', () => {
+      clearTimeout(kill);
+      resolve();
     });
+    child.kill('SIGTERM');
+  });
+}
+
+/** A service process that can be stopped and started again with the same configuration (same port, same data). */
+async function managed(
+  name: string,
+  bin: string,
+  args: string[],
+  dir: string,
+  url: string,
+  ready: () => Promise<boolean>,
+  timeoutMs: number,
+): Promise<RunningService> {
+  let { child, logFile } = spawnLogged(bin, args, dir);
+  await waitFor(name, ready, child, logFile, timeoutMs);
+  const service: RunningService = {
+    name,
+    url,
+    pid: child.pid ?? 0,
+    dir,
+    stop: async () => {
+      await terminate(child);
+      rmSync(dir, { recursive: true, force: true });
+    },
+    halt: () => terminate(child),
+    resume: async () => {
+      if (child.exitCode === null && child.signalCode === null) return;
+      ({ child, logFile } = spawnLogged(bin, args, dir));
+      service.pid = child.pid ?? 0;
+      await waitFor(name, ready, child, logFile, timeoutMs);
+    },
+  };
+  return service;
 }
 
 function spawnLogged(bin: string, args: string[], dir: string): { child: ChildProcess; logFile: string } {
@@ -152,9 +184,7 @@ export async function startMosquitto(): Promise<RunningService> {
       '',
     ].join('\n'),
   );
-  const { child, logFile } = spawnLogged(bin, ['-c', conf], dir);
-  await waitFor('mosquitto', () => portOpen(port), child, logFile, 10_000);
-  return { name: 'mosquitto', url: `mqtt://127.0.0.1:${port}`, pid: child.pid ?? 0, dir, stop: stopper(child, dir) };
+  return managed('mosquitto', bin, ['-c', conf], dir, `mqtt://127.0.0.1:${port}`, () => portOpen(port), 10_000);
 }
 
 /** Starts a real InfluxDB 1.x (Debian's influxd) with its data in a temporary directory, HTTP on a free loopback port. */
@@ -186,7 +216,6 @@ export async function startInfluxd(): Promise<RunningService> {
       '',
     ].join('\n'),
   );
-  const { child, logFile } = spawnLogged(bin, ['-config', conf], dir);
   const url = `http://127.0.0.1:${httpPort}`;
   const ping = async () => {
     try {
@@ -196,6 +225,5 @@ export async function startInfluxd(): Promise<RunningService> {
       return false;
     }
   };
-  await waitFor('influxd', ping, child, logFile, 30_000);
-  return { name: 'influxd', url, pid: child.pid ?? 0, dir, stop: stopper(child, dir) };
+  return managed('influxd', bin, ['-config', conf], dir, url, ping, 30_000);
 }
