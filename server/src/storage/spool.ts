@@ -300,7 +300,10 @@ export class Spool {
       if (goodBytes < last.size) {
         ftruncateSync(this.fd, goodBytes);
         this.s.truncatedBytes += last.size - goodBytes;
-        this.opts.log('warn', `spool: cut a torn tail of ${last.size - goodBytes} bytes from ${segmentName(last.base)}`);
+        this.opts.log(
+          'warn',
+          `spool: cut a torn tail of ${last.size - goodBytes} bytes from ${segmentName(last.base)}`,
+        );
         last.size = goodBytes;
       }
       closeSync(this.fd);

@@ -66,10 +66,12 @@ export class StorageService implements OnModuleInit, BeforeApplicationShutdown, 
         this.lastError = undefined;
       },
       onSpoolError: (err) => {
-        if (err.message !== lastSpoolError) this.logger.error(`spool write failed, points held in memory: ${err.message}`);
+        if (err.message !== lastSpoolError)
+          this.logger.error(`spool write failed, points held in memory: ${err.message}`);
         lastSpoolError = err.message;
       },
-      onModeChange: (mode, detail) => this.logger[mode === 'replay' ? 'warn' : 'log'](`write buffer ${mode}: ${detail}`),
+      onModeChange: (mode, detail) =>
+        this.logger[mode === 'replay' ? 'warn' : 'log'](`write buffer ${mode}: ${detail}`),
     });
   }
 

@@ -180,7 +180,8 @@ export class WriteBuffer {
     const room = Math.max(this.opts.batchPoints - replayed.length, 0);
     const fromMemory = this.points.length <= room ? this.points : this.points.slice(0, room);
     this.points = fromMemory === this.points ? [] : this.points.slice(fromMemory.length);
-    const points = replayed.length === 0 ? fromMemory : fromMemory.length === 0 ? replayed : replayed.concat(fromMemory);
+    const points =
+      replayed.length === 0 ? fromMemory : fromMemory.length === 0 ? replayed : replayed.concat(fromMemory);
     const alarmEvents = this.alarmEvents;
     this.alarmEvents = [];
     try {
