@@ -133,8 +133,19 @@ function spawnLogged(bin: string, args: string[], dir: string): { child: ChildPr
   return { child, logFile };
 }
 
-/** Starts a real Mosquitto on a free loopback port, anonymous, no persistence. */
-export async function startMosquitto(): Promise<RunningService> {
+/** A private Mosquitto a test may take down and bring back on the same port (broker-restart tests). */
+export interface MosquittoService extends RunningService {
+  /** Stops the broker process (SIGTERM by default; SIGKILL for a crash); keeps its directory and port. */
+  kill(signal?: NodeJS.Signals): Promise<void>;
+  /** Starts the broker again on the same port and directory (with persistence, sessions and queues survive). */
+  start(): Promise<void>;
+}
+
+/**
+ * Starts a real Mosquitto on a free loopback port, anonymous. Without `persistence` (the default) a restart
+ * forgets sessions; with it, Mosquitto keeps them in its directory across `kill()` and `start()`.
+ */
+export async function startMosquitto(opts: { persistence?: boolean } = {}): Promise<MosquittoService> {
   const bin = ensureBinary('mosquitto');
   const dir = mkdtempSync(join(tmpdir(), 'hazard-mosquitto-'));
   const port = await freePort();
@@ -144,7 +155,9 @@ export async function startMosquitto(): Promise<RunningService> {
     [
       `listener ${port} 127.0.0.1`,
       'allow_anonymous true',
-      'persistence false',
+      ...(opts.persistence
+        ? ['persistence true', `persistence_location ${dir}/`, 'autosave_on_changes true', 'autosave_interval 1']
+        : ['persistence false']),
       'log_dest stdout',
       'log_type error',
       'log_type warning',
@@ -152,9 +165,33 @@ export async function startMosquitto(): Promise<RunningService> {
       '',
     ].join('\n'),
   );
-  const { child, logFile } = spawnLogged(bin, ['-c', conf], dir);
-  await waitFor('mosquitto', () => portOpen(port), child, logFile, 10_000);
-  return { name: 'mosquitto', url: `mqtt://127.0.0.1:${port}`, pid: child.pid ?? 0, dir, stop: stopper(child, dir) };
+  let child: ChildProcess;
+  const launch = async () => {
+    const spawned = spawnLogged(bin, ['-c', conf], dir);
+    child = spawned.child;
+    await waitFor('mosquitto', () => portOpen(port), spawned.child, spawned.logFile, 10_000);
+  };
+  await launch();
+  const exited = (c: ChildProcess) => c.exitCode !== null || c.signalCode !== null;
+  return {
+    name: 'mosquitto',
+    url: `mqtt://127.0.0.1:${port}`,
+    get pid() {
+      return child.pid ?? 0;
+    },
+    dir,
+    stop: () => stopper(child, dir)(),
+    kill: (signal = 'SIGTERM') =>
+      new Promise<void>((resolve) => {
+        if (exited(child)) return resolve();
+        child.once('exit', () => resolve());
+        child.kill(signal);
+      }),
+    start: async () => {
+      if (!exited(child)) throw new Error('mosquitto is still running: kill() it first');
+      await launch();
+    },
+  };
 }
 
 /** Starts a real InfluxDB 1.x (Debian's influxd) with its data in a temporary directory, HTTP on a free loopback port. */

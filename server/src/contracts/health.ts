@@ -119,7 +119,9 @@ export const DataHealthQuerySchema = z
   })
   .strict()
   .refine((q) => (q.from === undefined) === (q.to === undefined), { message: 'give both from and to, or neither' })
-  .refine((q) => q.from === undefined || q.to === undefined || q.from <= q.to, { message: 'from must not be after to' });
+  .refine((q) => q.from === undefined || q.to === undefined || q.from <= q.to, {
+    message: 'from must not be after to',
+  });
 export type DataHealthQuery = z.infer<typeof DataHealthQuerySchema>;
 
 /** Broker connection history in `GET /api/health` (the ingest client's view). */

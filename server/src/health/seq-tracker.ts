@@ -8,11 +8,7 @@ export const SEQ_REPLAY_WINDOW = 100;
 
 /** What one message's `seq` says about its publisher's stream. */
 export type SeqVerdict =
-  | { kind: 'first' }
-  | { kind: 'next' }
-  | { kind: 'gap'; missed: number }
-  | { kind: 'duplicate' }
-  | { kind: 'restart' };
+  { kind: 'first' } | { kind: 'next' } | { kind: 'gap'; missed: number } | { kind: 'duplicate' } | { kind: 'restart' };
 
 /**
  * Classifies one `seq` against the last one seen (DESIGN.md §3: `seq` per publisher, for gap detection). JSON v1
