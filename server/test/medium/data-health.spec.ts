@@ -126,6 +126,21 @@ describe('data health through a real server', () => {
     expect(hour.tags?.['LIA-101']).toBeGreaterThan(hour.tags?.['GIA-201'] ?? 1);
   });
 
+  it('dead-letters the status of a source that is not in the site model', async () => {
+    await publishRaw(sut.mqttUrl, [{ topic: statusTopic('bjpc', 'nope'), payload: '{"online":false}' }]);
+    await waitFor(
+      async () => {
+        const h = (await (await fetch(`${sut.httpUrl}/api/health`)).json()) as {
+          ingest: { rejected: Record<string, number> };
+        };
+        return h.ingest.rejected['unknown_source'] === 1;
+      },
+      5000,
+      'an unknown_source dead letter',
+    );
+    expect((await tf01(sut)).gateway.online).toBe(true);
+  });
+
   it('rejects a bad query with 400 and an unknown source with 404', async () => {
     expect((await fetch(`${sut.httpUrl}/api/health/data?from=5`)).status).toBe(400);
     expect((await fetch(`${sut.httpUrl}/api/health/data?source=nope`)).status).toBe(404);
