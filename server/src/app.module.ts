@@ -3,6 +3,7 @@ import { AlarmController } from './alarms/alarm.controller';
 import { AlarmService } from './alarms/alarm.service';
 import { BrokerService } from './broker/broker.service';
 import { APP_CONFIG, type AppConfig } from './config/app-config';
+import { DataHealthService } from './health/data-health.service';
 import { HealthController } from './health/health.controller';
 import { IngestService } from './ingest/ingest.service';
 import { MetricsController } from './metrics/metrics.controller';
@@ -28,6 +29,7 @@ export class AppModule {
         BrokerService,
         StorageService,
         AlarmService,
+        DataHealthService,
         IngestService,
         RealtimeGateway,
       ],

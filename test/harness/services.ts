@@ -165,8 +165,11 @@ function spawnLogged(bin: string, args: string[], dir: string): { child: ChildPr
   return { child, logFile };
 }
 
-/** Starts a real Mosquitto on a free loopback port, anonymous, no persistence. */
-export async function startMosquitto(): Promise<RunningService> {
+/**
+ * Starts a real Mosquitto on a free loopback port, anonymous. Without `persistence` (the default) a restart
+ * forgets sessions; with it, Mosquitto keeps them in its directory across `halt()` and `resume()`.
+ */
+export async function startMosquitto(opts: { persistence?: boolean } = {}): Promise<RunningService> {
   const bin = ensureBinary('mosquitto');
   const dir = mkdtempSync(join(tmpdir(), 'hazard-mosquitto-'));
   const port = await freePort();
@@ -176,7 +179,9 @@ export async function startMosquitto(): Promise<RunningService> {
     [
       `listener ${port} 127.0.0.1`,
       'allow_anonymous true',
-      'persistence false',
+      ...(opts.persistence
+        ? ['persistence true', `persistence_location ${dir}/`, 'autosave_on_changes true', 'autosave_interval 1']
+        : ['persistence false']),
       'log_dest stdout',
       'log_type error',
       'log_type warning',

@@ -73,6 +73,14 @@ export const AppConfigSchema = z.object({
   MAX_PAYLOAD_BYTES: int(256, 256 * 1_048_576, 1_048_576),
   /** Interval of throttled `telemetry` pushes over socket.io. */
   REALTIME_TELEMETRY_MS: int(50, 10_000, 500),
+  /** Data health: a tag whose last value is older than this many seconds is stale, unless its `maxAgeS` says otherwise. */
+  DATA_STALE_S: int(1, 86_400, 60),
+  /** Data health: interval of the 在线率 sample tick (one minute; shorter only in tests). */
+  HEALTH_TICK_MS: int(50, 3_600_000, 60_000),
+  /** Data health: hours east of UTC where daily 在线率 periods start at local midnight (China Standard Time: 8). */
+  HEALTH_UTC_OFFSET_H: int(-12, 14, 8),
+  /** Data health: days of stored hourly 在线率 rows kept in DATA_DIR/health.sqlite (daily rows are kept). */
+  HEALTH_RETENTION_DAYS: int(1, 3650, 90),
   /** Log level: error, warn, log, debug. */
   LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug']).default('log'),
 });

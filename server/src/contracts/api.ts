@@ -1,4 +1,5 @@
 import type { GradeResult } from './grading';
+import type { BrokerConnection } from './health';
 import type { HazardSource } from './site';
 
 /** Status of one dependency in `GET /api/health`. */
@@ -14,7 +15,8 @@ export interface ComponentHealth {
 export interface HealthResponse {
   status: 'ok' | 'degraded';
   uptimeS: number;
-  broker: ComponentHealth;
+  /** The broker as the ingest client sees it, with its outages (it reconnects by itself). */
+  broker: ComponentHealth & { connection: BrokerConnection };
   store: ComponentHealth;
   ingest: {
     messages: number;

@@ -68,6 +68,11 @@ export const TagSchema = z
     limitsSource: LimitsSourceSchema.optional(),
     /** Sparkplug B metric name of this tag, when its device speaks Sparkplug (DESIGN.md §3). */
     sparkplugMetric: z.string().min(1).max(200).optional(),
+    /**
+     * Data older than this many seconds makes the tag stale (data health); unset takes DATA_STALE_S. Set it
+     * above the tag's reporting interval (e.g. report-by-exception tags with a slow heartbeat).
+     */
+    maxAgeS: z.number().finite().positive().max(86_400).optional(),
   })
   .strict();
 export type TagDef = z.infer<typeof TagSchema>;

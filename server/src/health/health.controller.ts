@@ -1,7 +1,9 @@
-import { Controller, Get } from '@nestjs/common';
-import type { HealthResponse } from '../contracts';
+import { BadRequestException, Controller, Get, NotFoundException, Query } from '@nestjs/common';
+import { DataHealthQuerySchema, type DataHealthResponse, type HealthResponse } from '../contracts';
 import { IngestService } from '../ingest/ingest.service';
+import { SiteService } from '../site/site.service';
 import { StorageService } from '../storage/storage.service';
+import { DataHealthService } from './data-health.service';
 
 const startedAtMs = Date.now();
 
@@ -10,6 +12,8 @@ export class HealthController {
   constructor(
     private readonly ingest: IngestService,
     private readonly storage: StorageService,
+    private readonly dataHealth: DataHealthService,
+    private readonly sites: SiteService,
   ) {}
 
   /** Broker and store status plus ingest counters (DESIGN.md §3 `GET /health`). */
@@ -35,5 +39,20 @@ export class HealthController {
         droppedPoints: s.droppedPoints + (s.spool?.droppedPoints ?? 0),
       },
     };
+  }
+
+  /** `GET /api/health/data?source=&from=&to=`: freshness, gateways, seq gaps, 在线率 (docs/data-health.md). */
+  @Get('data')
+  data(@Query() raw: Record<string, unknown>): DataHealthResponse {
+    const query = DataHealthQuerySchema.safeParse(raw);
+    if (!query.success) {
+      throw new BadRequestException(
+        query.error.issues.map((i) => `${i.path.join('.') || 'query'}: ${i.message}`).join('; '),
+      );
+    }
+    if (query.data.source !== undefined && !this.sites.index.sources.has(query.data.source)) {
+      throw new NotFoundException(`no hazard source "${query.data.source}"`);
+    }
+    return this.dataHealth.report(query.data, Date.now());
   }
 }

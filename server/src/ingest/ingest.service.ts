@@ -4,16 +4,19 @@ import {
   GatewayStatusSchema,
   TOPIC_SUBSCRIPTION,
   parseTopic,
-  type ComponentHealth,
+  type ParsedTopic,
+  type HealthResponse,
   type SamplePoint,
 } from '../contracts';
 import { AlarmService } from '../alarms/alarm.service';
 import { BrokerService } from '../broker/broker.service';
+import { DataHealthService } from '../health/data-health.service';
 import { LatestValues } from '../realtime/latest-values';
 import { SiteService } from '../site/site.service';
 import { StorageService } from '../storage/storage.service';
 import { DeadLetters } from './dead-letters';
 import { decodeTelemetry, type DecodeOptions } from './json-v1.decoder';
+import { ConnectionHistory } from './connection-history';
 import { MqttClient } from './mqtt.client';
 
 /** Future skew tolerated on source timestamps before a point is rejected as `bad_timestamp`. */
@@ -43,6 +46,7 @@ export class IngestService implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly storage: StorageService,
     private readonly alarms: AlarmService,
     private readonly latest: LatestValues,
+    private readonly dataHealth: DataHealthService,
   ) {
     this.decodeOpts = { maxPayloadBytes: config.MAX_PAYLOAD_BYTES, maxFutureSkewMs: MAX_FUTURE_SKEW_MS, nowMs: 0 };
     alarms.addListener((event) => storage.pushAlarmEvent(event));
@@ -86,12 +90,14 @@ export class IngestService implements OnApplicationBootstrap, OnModuleDestroy {
         return;
       }
       if (parsed.kind === 'status') {
-        this.handleStatus(topic, payload, nowMs);
+        this.handleStatus(topic, parsed, payload, nowMs);
         return;
       }
       this.decodeOpts.nowMs = nowMs;
       const result = decodeTelemetry(parsed, payload, this.sites.index, this.decodeOpts);
       for (const reject of result.rejects) this.deadLetters.record(topic, reject, nowMs);
+      // A seq gap is information, not a reject: the points are kept either way (DESIGN.md §3).
+      if (result.seq !== undefined) this.dataHealth.sequence(parsed.sourceId, result.seq, nowMs);
       this.acceptPoints(result.points, nowMs);
     } catch (err) {
       // A bug in a rule must not take ingestion down; it is counted and logged like bad input.
@@ -113,11 +119,25 @@ export class IngestService implements OnApplicationBootstrap, OnModuleDestroy {
       const p = points[i]!;
       this.latest.update(p);
       this.alarms.evaluate(p, nowMs);
+      this.dataHealth.seen(p, nowMs);
     }
     this.counters.points += points.length;
   }
 
-  private handleStatus(topic: string, payload: Buffer, nowMs: number): void {
+  /** Retained gateway status (DESIGN.md §3); its receive time, not its `ts`, dates the change (a will is old). */
+  private handleStatus(topic: string, parsed: ParsedTopic, payload: Buffer, nowMs: number): void {
+    const known = this.sites.index.sources.get(parsed.sourceId);
+    if (!known || known.enterprise.id !== parsed.enterpriseId) {
+      this.deadLetters.record(
+        topic,
+        {
+          reason: 'unknown_source',
+          detail: `source ${parsed.enterpriseId}/${parsed.sourceId} is not in the site model`,
+        },
+        nowMs,
+      );
+      return;
+    }
     let json: unknown;
     try {
       json = JSON.parse(payload.toString('utf8'));
@@ -132,11 +152,15 @@ export class IngestService implements OnApplicationBootstrap, OnModuleDestroy {
         { reason: 'bad_status', detail: status.error.issues.map((i) => i.message).join('; ') },
         nowMs,
       );
+      return;
     }
-    // Gateway online state feeds data health (issue 4).
+    this.dataHealth.gatewayStatus(parsed.sourceId, status.data.online, nowMs);
   }
 
-  health(): ComponentHealth {
-    return this.broker.health(this.client?.isConnected ?? false, this.client?.error);
+  health(): HealthResponse['broker'] {
+    return {
+      ...this.broker.health(this.client?.isConnected ?? false, this.client?.error),
+      connection: this.client?.connection ?? new ConnectionHistory().snapshot(),
+    };
   }
 }

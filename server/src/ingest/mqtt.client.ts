@@ -1,4 +1,6 @@
 import mqtt, { type MqttClient as RawClient } from 'mqtt';
+import type { BrokerConnection } from '../contracts';
+import { ConnectionHistory } from './connection-history';
 
 export interface MqttClientOptions {
   url: string;
@@ -23,6 +25,7 @@ export class MqttClient {
   private client: RawClient | undefined;
   private connected = false;
   private lastError: string | undefined;
+  private readonly history = new ConnectionHistory();
 
   constructor(
     private readonly opts: MqttClientOptions,
@@ -35,6 +38,11 @@ export class MqttClient {
 
   get error(): string | undefined {
     return this.lastError;
+  }
+
+  /** Outages so far: mqtt.js reconnects by itself every `reconnectPeriod`; this records when and for how long. */
+  get connection(): BrokerConnection {
+    return this.history.snapshot();
   }
 
   /** Connects and subscribes; resolves on the first successful subscription, rejects after `timeoutMs`. */
@@ -58,6 +66,7 @@ export class MqttClient {
     client.on('close', () => {
       if (this.connected) this.on.disconnected(this.lastError ?? 'connection closed');
       this.connected = false;
+      this.history.down(Date.now());
     });
     return new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => {
@@ -71,6 +80,7 @@ export class MqttClient {
       client.on('connect', (connack) => {
         this.connected = true;
         this.lastError = undefined;
+        this.history.up(Date.now());
         this.on.connected();
         // A resumed session already holds our subscriptions; subscribe anyway: it is idempotent and covers new topics.
         if (connack.sessionPresent && !first) return;

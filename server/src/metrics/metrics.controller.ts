@@ -1,5 +1,6 @@
 import { Controller, Get, Header } from '@nestjs/common';
 import { AlarmService } from '../alarms/alarm.service';
+import { DataHealthService } from '../health/data-health.service';
 import { IngestService } from '../ingest/ingest.service';
 import { StorageService } from '../storage/storage.service';
 
@@ -10,12 +11,15 @@ export class MetricsController {
     private readonly ingest: IngestService,
     private readonly storage: StorageService,
     private readonly alarms: AlarmService,
+    private readonly dataHealth: DataHealthService,
   ) {}
 
   @Get()
   @Header('Content-Type', 'text/plain; version=0.0.4')
   get(): string {
     const s = this.storage.stats();
+    const seq = this.dataHealth.core.seq.totals;
+    const broker = this.ingest.health().connection;
     const lines: string[] = [
       '# HELP hazard_ingest_messages_total MQTT messages received.',
       '# TYPE hazard_ingest_messages_total counter',
@@ -67,6 +71,27 @@ export class MetricsController {
       '# HELP hazard_alarms_active Open alarms (not yet back to normal and acknowledged).',
       '# TYPE hazard_alarms_active gauge',
       `hazard_alarms_active ${this.alarms.list('active').length}`,
+      '# HELP hazard_data_stale_tags Tags whose data is stale (older than their max age, or gateway offline).',
+      '# TYPE hazard_data_stale_tags gauge',
+      `hazard_data_stale_tags ${this.dataHealth.staleCount(Date.now())}`,
+      '# HELP hazard_ingest_seq_gaps_total Forward jumps in a publisher seq (messages lost upstream).',
+      '# TYPE hazard_ingest_seq_gaps_total counter',
+      `hazard_ingest_seq_gaps_total ${seq.gaps}`,
+      '# HELP hazard_ingest_seq_missed_messages_total Estimated messages lost in seq gaps.',
+      '# TYPE hazard_ingest_seq_missed_messages_total counter',
+      `hazard_ingest_seq_missed_messages_total ${seq.missedMessages}`,
+      '# HELP hazard_ingest_seq_duplicates_total Messages whose seq repeated or went slightly back (redelivery).',
+      '# TYPE hazard_ingest_seq_duplicates_total counter',
+      `hazard_ingest_seq_duplicates_total ${seq.duplicates}`,
+      '# HELP hazard_ingest_seq_restarts_total Publishers that restarted their seq.',
+      '# TYPE hazard_ingest_seq_restarts_total counter',
+      `hazard_ingest_seq_restarts_total ${seq.restarts}`,
+      '# HELP hazard_broker_reconnects_total Times the ingest client reconnected to the broker after losing it.',
+      '# TYPE hazard_broker_reconnects_total counter',
+      `hazard_broker_reconnects_total ${broker.outages}`,
+      '# HELP hazard_broker_connected Whether the ingest client is connected to the broker.',
+      '# TYPE hazard_broker_connected gauge',
+      `hazard_broker_connected ${broker.connected ? 1 : 0}`,
       '',
     ];
     return lines.join('\n');

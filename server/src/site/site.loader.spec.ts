@@ -78,6 +78,24 @@ describe(parseSiteYaml.name, () => {
     ]);
   });
 
+  it('takes a positive maxAgeS per tag and rejects zero with its path', () => {
+    const ok = parseSiteYaml(VALID_YAML.replace('{ tag: LI-1,', '{ tag: LI-1, maxAgeS: 300,'), 'site.yaml');
+    expect(ok.enterprises[0]?.sources[0]?.equipment[0]?.tags[0]?.maxAgeS).toBe(300);
+    const sut = siteFileError(() =>
+      parseSiteYaml(VALID_YAML.replace('{ tag: LI-1,', '{ tag: LI-1, maxAgeS: 0,'), 'site.yaml'),
+    );
+    expect(sut.problems.map((p) => p.path)).toEqual(['enterprises[0].sources[0].equipment[0].tags[0].maxAgeS']);
+  });
+
+  it('indexes tags in file order so per-tag state can live in typed arrays', () => {
+    const index = new SiteIndex(parseSiteYaml(VALID_YAML, 'site.yaml'));
+    expect(index.tagList.map((t) => [t.def.tag, t.index])).toEqual([
+      ['LI-1', 0],
+      ['LI-2', 1],
+    ]);
+    expect(index.tags.get('LI-2')).toBe(index.tagList[1]);
+  });
+
   it('names the file, the number of problems and each path in the message', () => {
     const yaml = VALID_YAML.replace('id: src1', 'id: src 1').replace('kind: storage', 'kind: storage\n        area: 3');
     const sut = siteFileError(() => parseSiteYaml(yaml, '/etc/hazard/park.yaml'));
