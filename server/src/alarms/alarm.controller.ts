@@ -1,14 +1,14 @@
 import { BadRequestException, Controller, Get, Query } from '@nestjs/common';
-import type { Alarm, AlarmListState } from '../contracts';
+import { AlarmListStateSchema, type Alarm, type AlarmListState } from '../contracts';
 import { AlarmService } from './alarm.service';
 
-const STATES: readonly AlarmListState[] = ['active', 'unacked', 'all'];
+const STATES: readonly AlarmListState[] = AlarmListStateSchema.options;
 
 @Controller('alarms')
 export class AlarmController {
   constructor(private readonly alarms: AlarmService) {}
 
-  /** `GET /api/alarms?state=active|unacked|all&source=` (DESIGN.md §3). */
+  /** `GET /api/alarms?state=active|unacked|shelved|suppressed|out_of_service|all&source=` (DESIGN.md §3). */
   @Get()
   list(@Query('state') state = 'active', @Query('source') source?: string): Alarm[] {
     if (!STATES.includes(state as AlarmListState)) {

@@ -1,217 +1,157 @@
 import { Logger } from '@nestjs/common';
-import type { AlarmEvent, SamplePoint } from '../contracts';
+import { loadConfig } from '../config/app-config';
+import type { Alarm, AlarmEvent } from '../contracts';
 import { StreamSequence } from '../realtime/stream-sequence';
-import { parseSiteYaml, SiteIndex } from '../site';
+import { samplePoint, testSite } from '../rules/test-site';
 import type { SiteService } from '../site/site.service';
 import { AlarmService } from './alarm.service';
 
-const SITE_YAML = `
-schemaVersion: 1
-park: { id: p1, name: 测试园区 }
-enterprises:
-  - id: ent1
-    name: 企业一
-    code: 91320600MA1XXXXX9K
-    address: 测试路 1 号
-    sources:
-      - id: src1
-        name: 一号罐区
-        kind: storage
-        peopleWithin500m: 10
-        chemicals: [{ chemical: methanol, quantityT: 800 }]
-        responsible: { principal: { name: 甲 }, technical: { name: 乙 }, operations: { name: 丙 } }
-        equipment:
-          - id: T-1
-            name: 储罐
-            type: tank
-            tankType: atmospheric
-            capacityM3: 1000
-            medium: methanol
-            tags:
-              - { tag: LI-1, name: 1#储罐液位, kind: level, unit: m, limits: { hh: 9, h: 8, l: 2, ll: 1, deadband: 0.5 } }
-              - { tag: LI-2, name: 2#储罐液位, kind: level, unit: m, limits: { hh: 9, h: 8 } }
-              - { tag: LI-3, name: 3#储罐液位, kind: level, unit: m, limits: { hh: 9, h: 8 } }
-              - { tag: TI-1, name: 1#储罐温度, kind: temperature, unit: °C }
-`;
-
-const site = parseSiteYaml(SITE_YAML, 'inline.yaml');
-
-function point(tag: string, v: number): SamplePoint {
-  return { enterpriseId: 'ent1', sourceId: 'src1', tag, tsMs: 0, v, q: 'good' };
-}
+const T0 = 1_700_000_000_000;
+const s = (sec: number) => T0 + sec * 1000;
 
 describe(AlarmService.name, () => {
   let sut: AlarmService;
-  let sequence: StreamSequence;
   let events: AlarmEvent[];
-  let loggedErrors: jest.SpyInstance;
+
+  function make(restore: Alarm[] = []): AlarmService {
+    const svc = new AlarmService(
+      { index: testSite() } as SiteService,
+      new StreamSequence(),
+      loadConfig({ ALARM_NOTIFY_P1_MIN: '5', ALARM_SHELVE_MAX_MIN: '60' }),
+    );
+    svc.restore(restore);
+    svc.addListener((e) => events.push(e));
+    return svc;
+  }
+  const feed = (tag: string, v: number | string, atS: number) => sut.evaluate(samplePoint(tag, v), s(atS));
+  const log = () => events.map((e) => `${e.alarm.key} ${e.transition} ${e.fromState}→${e.alarm.state}`);
 
   beforeEach(() => {
     jest.spyOn(Logger.prototype, 'log').mockImplementation(() => undefined);
-    loggedErrors = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
-    sequence = new StreamSequence();
-    sut = new AlarmService({ index: new SiteIndex(site) } as SiteService, sequence);
     events = [];
-    sut.addListener((e) => events.push(e));
+    sut = make();
   });
-
   afterEach(() => jest.restoreAllMocks());
 
-  function transitions(): string[] {
-    return events.map((e) => `${e.seq} ${e.transition} ${e.alarm.tag} ${e.alarm.level} ${e.alarm.state}`);
-  }
-
-  it('raises an alarm when a value crosses a limit and hands the event to listeners', () => {
-    sut.evaluate(point('LI-1', 8.2), 1000);
-
-    expect(events).toEqual([
-      {
-        seq: 1,
-        transition: 'raise',
-        alarm: expect.objectContaining({ id: 'LI-1:hi:1000', tag: 'LI-1', level: 'H', state: 'unacked', value: 8.2 }),
-      },
-    ]);
-    expect(sut.list('active')).toEqual([events[0]?.alarm]);
-  });
-
-  it('emits nothing while the value stays at the same level', () => {
-    sut.evaluate(point('LI-1', 8.2), 1000);
-    sut.evaluate(point('LI-1', 8.6), 2000);
-    sut.evaluate(point('LI-1', 5), 3000);
-    sut.evaluate(point('LI-1', 4), 4000);
-
-    expect(events.map((e) => e.transition)).toEqual(['raise', 'return']);
-  });
-
-  it('stamps every transition and acknowledgement with the next stream sequence number', () => {
-    sut.evaluate(point('LI-1', 8.2), 1000);
-    sut.evaluate(point('LI-1', 9.1), 2000);
-    const ack = sut.ack('LI-1:hi:1000', 'op1', 3000);
-    sut.evaluate(point('LI-1', 8.2), 4000);
-    sut.evaluate(point('LI-1', 5), 5000);
-
-    expect(transitions()).toEqual([
-      '1 raise LI-1 H unacked',
-      '2 escalate LI-1 HH unacked',
-      '3 ack LI-1 HH acked',
-      '4 deescalate LI-1 H acked',
-      '5 return LI-1 H normal',
-    ]);
-    expect(ack).toBe(events[2]);
-    expect(sequence.current).toBe(5);
-  });
-
-  it('continues the shared stream sequence rather than counting on its own', () => {
-    sequence.next();
-    sequence.next();
-    sut.evaluate(point('LI-1', 8.2), 1000);
-
-    expect(events[0]?.seq).toBe(3);
-  });
-
-  it('lists alarms by priority, then newest raised first', () => {
-    sut.evaluate(point('LI-2', 8.1), 1000);
-    sut.evaluate(point('LI-1', 9.5), 2000);
-    sut.evaluate(point('LI-3', 8.1), 3000);
-
-    expect(sut.list('active').map((a) => `${a.tag} ${a.level} p${a.priority}`)).toEqual([
-      'LI-1 HH p2',
-      'LI-3 H p3',
-      'LI-2 H p3',
-    ]);
-  });
-
-  it('keeps a returned but unacknowledged alarm listed until it is acknowledged', () => {
-    sut.evaluate(point('LI-1', 8.2), 1000);
-    sut.evaluate(point('LI-1', 5), 2000);
-
-    expect(sut.list('active').map((a) => a.state)).toEqual(['rtn_unacked']);
-
-    const ack = sut.ack('LI-1:hi:1000', 'op1', 3000);
-
-    expect(ack).toMatchObject({ seq: 3, transition: 'ack', alarm: { state: 'normal', ackedBy: 'op1' } });
-    expect(sut.list('all')).toEqual([]);
-  });
-
-  it('keeps an acknowledged alarm listed while active and drops it when it returns', () => {
-    sut.evaluate(point('LI-1', 8.2), 1000);
-    sut.ack('LI-1:hi:1000', 'op1', 2000);
-
-    expect(sut.list('active').map((a) => a.state)).toEqual(['acked']);
-
-    sut.evaluate(point('LI-1', 5), 3000);
-
-    expect(sut.list('active')).toEqual([]);
-  });
-
-  it('lists unacked and returned-unacked alarms, not acknowledged ones, as unacked', () => {
-    sut.evaluate(point('LI-1', 8.2), 1000);
-    sut.evaluate(point('LI-2', 8.2), 2000);
-    sut.evaluate(point('LI-3', 8.2), 3000);
-    sut.ack('LI-2:hi:2000', 'op1', 4000);
-    sut.evaluate(point('LI-3', 5), 5000);
-
-    expect(sut.list('unacked').map((a) => `${a.tag} ${a.state}`)).toEqual(['LI-3 rtn_unacked', 'LI-1 unacked']);
-  });
-
-  it('raises the same alarm id again when the value re-crosses before the return was acknowledged', () => {
-    sut.evaluate(point('LI-1', 8.2), 1000);
-    sut.evaluate(point('LI-1', 5), 2000);
-    sut.evaluate(point('LI-1', 8.2), 3000);
-
-    expect(transitions()).toEqual(['1 raise LI-1 H unacked', '2 return LI-1 H rtn_unacked', '3 raise LI-1 H unacked']);
-    expect(sut.list('active').map((a) => a.id)).toEqual(['LI-1:hi:1000']);
-  });
-
-  it('opens a new alarm id for a crossing after the previous occurrence closed', () => {
-    sut.evaluate(point('LI-1', 8.2), 1000);
-    sut.ack('LI-1:hi:1000', 'op1', 1500);
-    sut.evaluate(point('LI-1', 5), 2000);
-    sut.evaluate(point('LI-1', 8.2), 3000);
-
-    expect(sut.list('active').map((a) => a.id)).toEqual(['LI-1:hi:3000']);
-  });
-
-  it('keeps the high and low side of a tag as separate alarms', () => {
-    sut.evaluate(point('LI-1', 9.5), 1000);
-    sut.evaluate(point('LI-1', 0.5), 2000);
-
-    expect(sut.list('active').map((a) => `${a.id} ${a.state}`)).toEqual([
-      'LI-1:lo:2000 unacked',
-      'LI-1:hi:1000 rtn_unacked',
-    ]);
-  });
-
-  it('returns null and takes no sequence number for an unknown id or an alarm with nothing to acknowledge', () => {
-    sut.evaluate(point('LI-1', 8.2), 1000);
-    sut.ack('LI-1:hi:1000', 'op1', 2000);
-
-    expect(sut.ack('LI-1:hi:1000', 'op2', 3000)).toBeNull();
-    expect(sut.ack('NO-SUCH-ALARM', 'op2', 3000)).toBeNull();
-    expect(sequence.current).toBe(2);
-    expect(events).toHaveLength(2);
-  });
-
-  it('ignores points of tags without limits', () => {
-    sut.evaluate(point('TI-1', 1e6), 1000);
-
-    expect(events).toEqual([]);
-    expect(sequence.current).toBe(0);
-  });
-
-  it('keeps notifying the other listeners when one throws, and logs the failure', () => {
-    const second: AlarmEvent[] = [];
-    sut.addListener(() => {
-      throw new Error('socket gone');
-    });
-    sut.addListener((e) => second.push(e));
-
-    sut.evaluate(point('LI-1', 8.2), 1000);
-    sut.evaluate(point('LI-1', 5), 2000);
-
+  it('raises through the rules, lists it as active, and journals an operator ack with user and comment', () => {
+    feed('LI-1', 5, 0);
+    feed('LI-1', 8.4, 1);
+    const [alarm] = sut.list('active');
+    expect(alarm).toMatchObject({ key: 'LI-1:hi', condition: 'H', state: 'unacked', priority: 3 });
+    const r = sut.act(alarm!.id, { type: 'ack', user: 'zhangsan', comment: '已安排巡检', nowMs: s(2) });
+    expect(r).toMatchObject({ ok: true, event: { transition: 'ack', user: 'zhangsan', comment: '已安排巡检' } });
+    expect(log()).toEqual(['LI-1:hi raise normal→unacked', 'LI-1:hi ack unacked→acked']);
     expect(events.map((e) => e.seq)).toEqual([1, 2]);
-    expect(second.map((e) => e.seq)).toEqual([1, 2]);
-    expect(loggedErrors).toHaveBeenCalledWith(expect.stringContaining('socket gone'));
-    expect(sut.list('active').map((a) => a.state)).toEqual(['rtn_unacked']);
+  });
+
+  it('answers 404 for an unknown alarm and 409 with the reason for an action that does not apply', () => {
+    expect(sut.act('nope', { type: 'ack', user: 'u', comment: '', nowMs: s(0) })).toEqual({
+      ok: false,
+      status: 404,
+      error: 'no alarm "nope"',
+    });
+    feed('LI-1', 8.4, 0);
+    const r = sut.act('LI-1:hi', { type: 'reset', user: 'u', comment: '', nowMs: s(1) });
+    expect(r).toMatchObject({ ok: false, status: 409, error: expect.stringMatching(/only a latched alarm/) });
+  });
+
+  it('shelving: hidden from the active list, on its own list, and back unacknowledged when the timer expires', () => {
+    feed('LI-1', 8.4, 0);
+    sut.act('LI-1:hi', { type: 'ack', user: 'u', comment: '', nowMs: s(1) });
+    const shelved = sut.act('LI-1:hi', {
+      type: 'shelve',
+      user: 'u',
+      reason: '液位计检修',
+      minutes: 10,
+      maxMinutes: 60,
+      nowMs: s(2),
+    });
+    expect(shelved.ok).toBe(true);
+    expect(sut.list('active')).toEqual([]);
+    expect(sut.list('shelved').map((a) => a.key)).toEqual(['LI-1:hi']);
+    sut.tick(s(2 + 9 * 60));
+    expect(sut.list('active')).toEqual([]);
+    sut.tick(s(2 + 10 * 60));
+    expect(sut.list('active')[0]).toMatchObject({ key: 'LI-1:hi', state: 'unacked' });
+    expect(events.at(-1)).toMatchObject({ transition: 'unshelve', user: 'system' });
+  });
+
+  it('flags chattering at the third activation within 60 s and clears the flag after 10 quiet minutes', () => {
+    for (let i = 0; i < 3; i++) {
+      feed('LI-1', 8.4, 20 + i * 10);
+      feed('LI-1', 5, 25 + i * 10);
+    }
+    const flags = events
+      .filter((e) => e.alarm.key === 'LI-1:hi' && e.transition === 'raise')
+      .map((e) => e.alarm.chattering);
+    expect(flags).toEqual([false, false, true]);
+    sut.tick(s(45 + 10 * 60));
+    expect(events.at(-1)).toMatchObject({ transition: 'chatter', alarm: { chattering: false } });
+  });
+
+  it('notifies the 包保 people once when a priority-1 alarm stays unacknowledged past ALARM_NOTIFY_P1_MIN', () => {
+    feed('LI-1', 9.5, 0); // LI-1 HH has priority 1
+    sut.tick(s(4 * 60));
+    expect(events.some((e) => e.transition === 'notify')).toBe(false);
+    sut.tick(s(5 * 60));
+    sut.tick(s(6 * 60));
+    const notes = events.filter((e) => e.transition === 'notify');
+    expect(notes).toHaveLength(1);
+    expect(notes[0]!.notify).toEqual([
+      { name: '王总', role: 'principal', phone: '13800000001' },
+      { name: '李工', role: 'technical', phone: '13800000002' },
+      { name: '赵班长', role: 'operations' },
+    ]);
+  });
+
+  it('an SIS trip is the first-out and suppresses its consequential alarms by design until it clears', () => {
+    feed('FI-1', 8, 0);
+    feed('FI-1', 4, 1); // low flow before the trip: annunciated
+    expect(sut.list('active').map((a) => a.key)).toEqual(['FI-1:lo']);
+    // The SIS_TRIPPED rule comes from the rule set; here its input is emitted as a rule would.
+    (sut as unknown as { applyInput: (i: unknown) => void }).applyInput({
+      key: 'XS-1:SIS_TRIPPED',
+      tag: 'XS-1',
+      enterpriseId: 'ent1',
+      sourceId: 'src1',
+      condition: 'SIS_TRIPPED',
+      active: true,
+      value: 'tripped',
+      limit: null,
+      priority: 1,
+      unit: '',
+      latching: false,
+      message: '1#储罐联锁状态（XS-1）SIS 联锁动作',
+      nowMs: s(2),
+    });
+    feed('FI-1', 1, 3); // LL while tripped: tracked, hidden
+    const active = sut.list('active');
+    expect(active.map((a) => a.key)).toEqual(['XS-1:SIS_TRIPPED']);
+    expect(active[0]!.firstOut).toBe(true);
+    expect(sut.list('suppressed')[0]).toMatchObject({
+      key: 'FI-1:lo',
+      condition: 'LL',
+      suppressed: { byKey: 'XS-1:SIS_TRIPPED' },
+    });
+  });
+
+  it('after a restart from the journal an unacknowledged alarm is still unacknowledged, and its return is seen', () => {
+    feed('LI-1', 8.4, 0);
+    const before = sut.list('active');
+    events = [];
+    sut = make(before);
+    expect(sut.list('active')).toEqual(before);
+    feed('LI-1', 8.5, 10); // still high: nothing new
+    expect(events).toEqual([]);
+    feed('LI-1', 5, 11);
+    expect(log()).toEqual(['LI-1:hi return unacked→rtn_unacked']);
+  });
+
+  it('takes a point that never alarmed out of service by key, and keeps its raise off the active list', () => {
+    const r = sut.act('LI-1:hi', { type: 'out_of_service', user: 'admin', reason: '更换液位计', nowMs: s(0) });
+    expect(r.ok).toBe(true);
+    feed('LI-1', 9.5, 1);
+    expect(sut.list('active')).toEqual([]);
+    expect(sut.list('out_of_service')[0]).toMatchObject({ key: 'LI-1:hi', active: true, condition: 'HH' });
   });
 });

@@ -1,31 +1,87 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import type { Alarm, AlarmEvent, AlarmListState, SamplePoint } from '../contracts';
-import { RulesEngine } from '../rules/rules.engine';
-import { SiteService } from '../site/site.service';
+import { ALARM_CONDITIONS, isAnnunciated, type AlarmCondition } from '../contracts';
 import { StreamSequence } from '../realtime/stream-sequence';
-import { acknowledge, applyLimit, type LimitInput, type Transition } from './alarm.state';
+import { RulesEngine } from '../rules/rules.engine';
+import type { RuleHost } from '../rules/rule';
+import { SiteService } from '../site/site.service';
+import {
+  CHATTER_CLEAR_MS,
+  applyCondition,
+  applyDesign,
+  applyOperator,
+  idlePoint,
+  isRefusal,
+  notificationDue,
+  recordActivation,
+  type ConditionInput,
+  type OperatorInput,
+  type Step,
+} from './lifecycle';
 
 export type AlarmListener = (event: AlarmEvent) => void;
 
+/** The outcome of an operator action, as the REST layer maps it (404 / 409 name what was wrong). */
+export type ActionResult = { ok: true; event: AlarmEvent } | { ok: false; status: 404 | 409; error: string };
+
+/** A designed suppression: while `triggerKey` is active, the alarms of `tags` are suppressed (first-out logic). */
+interface Suppression {
+  triggerKey: string;
+  reason: string;
+  tags: string[];
+}
+
 /**
- * Holds the open alarms, applies rule results through the pure ISA-18.2 transitions, stamps each transition with
- * the stream sequence and hands it to listeners (realtime push, journal).
+ * Holds every alarm point, applies rule results and operator actions through the pure ISA-18.2 lifecycle
+ * (lifecycle.ts), stamps each transition with the stream sequence and hands it to listeners (realtime push,
+ * journal). A one-second tick drives time-based rules, shelving expiry, chattering clear and the priority-1
+ * notification of the 包保 people.
  */
 @Injectable()
-export class AlarmService {
+export class AlarmService implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(AlarmService.name);
   private readonly rules: RulesEngine;
-  /** Open alarms by point key `{tag}:{side}`. */
-  private readonly open = new Map<string, Alarm>();
+  /** Every alarm point that has had an occurrence or carries an overlay, by key `{tag}:{group}`. */
+  private readonly points = new Map<string, Alarm>();
+  private readonly activations = new Map<string, number[]>();
   private readonly listeners: AlarmListener[] = [];
-  private readonly onInput = (input: LimitInput) => this.applyInput(input);
+  private readonly suppressionByTrigger = new Map<string, Suppression>();
+  /** Tags under a designed suppression now, with the suppression. */
+  private readonly suppressedTags = new Map<string, Suppression>();
+  private timer: NodeJS.Timeout | null = null;
+  private readonly host: RuleHost = { emit: (input) => this.applyInput(input) };
 
   constructor(
-    sites: SiteService,
+    private readonly sites: SiteService,
     private readonly sequence: StreamSequence,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     this.rules = new RulesEngine(sites.index);
-    this.logger.log(`rules compiled for ${this.rules.size} tags`);
+    for (const { source } of sites.index.sources.values()) {
+      for (const eq of source.equipment) {
+        if (eq.type !== 'sis_loop' || eq.suppresses.length === 0) continue;
+        const stateTag = eq.tags.find((t) => t.kind === 'sis_state');
+        if (!stateTag) continue;
+        const triggerKey = `${stateTag.tag}:SIS_TRIPPED`;
+        this.suppressionByTrigger.set(triggerKey, {
+          triggerKey,
+          reason: `${eq.id} 联锁动作（设计抑制）`,
+          tags: eq.suppresses,
+        });
+      }
+    }
+    this.logger.log(`rules compiled: ${this.rules.size} alarm points`);
+  }
+
+  onModuleInit(): void {
+    this.timer = setInterval(() => this.tick(Date.now()), 1000);
+    this.timer.unref();
+  }
+
+  onModuleDestroy(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
   }
 
   addListener(listener: AlarmListener): void {
@@ -34,41 +90,186 @@ export class AlarmService {
 
   /** Hot path: evaluates one point; allocates only when an alarm changes. */
   evaluate(point: SamplePoint, nowMs: number): void {
-    this.rules.evaluate(point, nowMs, this.onInput);
+    this.rules.evaluate(point, nowMs, this.host);
   }
 
-  list(state: AlarmListState): Alarm[] {
-    const all = [...this.open.values()];
-    const filtered =
-      state === 'active'
-        ? all
-        : state === 'unacked'
-          ? all.filter((a) => a.state === 'unacked' || a.state === 'rtn_unacked')
-          : all;
-    return filtered.sort((a, b) => a.priority - b.priority || b.raisedAt - a.raisedAt);
-  }
-
-  /** Operator acknowledgement (REST with identity comes with issue 5). */
-  ack(alarmId: string, user: string, nowMs: number): AlarmEvent | null {
-    for (const alarm of this.open.values()) {
-      if (alarm.id !== alarmId) continue;
-      const t = acknowledge(alarm, user, nowMs);
-      return t ? this.commit(t) : null;
+  /** Time-based rules and lifecycle timers; public so tests can drive time. */
+  tick(nowMs: number): void {
+    this.rules.tick(nowMs, this.host);
+    for (const a of [...this.points.values()]) {
+      if (a.shelved && nowMs >= a.shelved.untilMs) {
+        this.operate(a, { type: 'unshelve', user: 'system', comment: 'shelving time over', nowMs });
+      }
+      if (a.chattering) {
+        const recent = this.activations.get(a.key);
+        const last = recent?.[recent.length - 1] ?? 0;
+        if (nowMs - last >= CHATTER_CLEAR_MS) {
+          this.commit({ kind: 'chatter', fromState: a.state, alarm: { ...a, chattering: false, updatedAt: nowMs } });
+        }
+      }
+      if (notificationDue(a, nowMs, this.config.ALARM_NOTIFY_P1_MIN * 60_000)) this.notify(a, nowMs);
     }
-    return null;
   }
 
-  private applyInput(input: LimitInput): void {
-    const key = `${input.tag}:${input.side}`;
-    const t = applyLimit(this.open.get(key), input);
-    if (t) this.commit(t);
+  /** Alarms on a list; `active` is what the control room must see: annunciated, not hidden. */
+  list(state: AlarmListState): Alarm[] {
+    const all = [...this.points.values()];
+    let out: Alarm[];
+    switch (state) {
+      case 'active':
+        out = all.filter(isAnnunciated);
+        break;
+      case 'unacked':
+        out = all.filter(
+          (a) =>
+            isAnnunciated(a) && (a.state === 'unacked' || a.state === 'rtn_unacked' || a.state === 'latched_unacked'),
+        );
+        break;
+      case 'shelved':
+        out = all.filter((a) => a.shelved !== undefined);
+        break;
+      case 'suppressed':
+        out = all.filter((a) => a.suppressed !== undefined);
+        break;
+      case 'out_of_service':
+        out = all.filter((a) => a.outOfService !== undefined);
+        break;
+      case 'all':
+        out = all.filter((a) => a.state !== 'normal' || a.shelved || a.suppressed || a.outOfService);
+        break;
+    }
+    return out.sort((a, b) => a.priority - b.priority || b.raisedAt - a.raisedAt);
   }
 
-  private commit(t: Transition): AlarmEvent {
-    const key = `${t.alarm.tag}:${t.alarm.side}`;
-    if (t.alarm.state === 'normal') this.open.delete(key);
-    else this.open.set(key, t.alarm);
-    const event: AlarmEvent = { seq: this.sequence.next(), transition: t.kind, alarm: t.alarm };
+  /** The alarm point by occurrence id or by key. */
+  find(idOrKey: string): Alarm | undefined {
+    const byKey = this.points.get(idOrKey);
+    if (byKey) return byKey;
+    for (const a of this.points.values()) if (a.id === idOrKey) return a;
+    return undefined;
+  }
+
+  /**
+   * An operator action on an alarm (by occurrence id or point key). Out of service may be applied to a point
+   * that has never alarmed, named by key `{tag}:{group}`.
+   */
+  act(idOrKey: string, input: OperatorInput): ActionResult {
+    let alarm = this.find(idOrKey);
+    if (!alarm && input.type === 'out_of_service') alarm = this.idleFor(idOrKey, input.nowMs);
+    if (!alarm) return { ok: false, status: 404, error: `no alarm "${idOrKey}"` };
+    const r = applyOperator(alarm, input);
+    if (isRefusal(r)) return { ok: false, status: 409, error: r.refused };
+    return { ok: true, event: this.commit(r) };
+  }
+
+  /** Restores alarm points rebuilt from the journal at start (before any point is evaluated). */
+  restore(alarms: readonly Alarm[]): void {
+    for (const a of alarms) this.points.set(a.key, a);
+    for (const [triggerKey, s] of this.suppressionByTrigger) {
+      if (this.points.get(triggerKey)?.active) for (const tag of s.tags) this.suppressedTags.set(tag, s);
+    }
+  }
+
+  private applyInput(input: ConditionInput): void {
+    let current = this.points.get(input.key);
+    const suppression = this.suppressedTags.get(input.tag);
+    if (suppression && input.active && !current?.suppressed) {
+      // A consequence of a trip: hidden from its first moment (suppressed by design).
+      const base = current ?? idlePoint(input, input.nowMs);
+      const s = applyDesign(base, {
+        type: 'suppress',
+        reason: suppression.reason,
+        byKey: suppression.triggerKey,
+        nowMs: input.nowMs,
+      });
+      if (s) current = this.commit(s).alarm;
+    }
+    const step = applyCondition(current, input);
+    if (!step) return;
+    if (step.kind === 'raise') {
+      const recent = this.activations.get(input.key) ?? [];
+      this.activations.set(input.key, recent);
+      const chattering = recordActivation(recent, input.nowMs);
+      if (chattering !== step.alarm.chattering) step.alarm = { ...step.alarm, chattering };
+    }
+    const trigger = this.suppressionByTrigger.get(input.key);
+    if (trigger && step.kind === 'raise') step.alarm = { ...step.alarm, firstOut: true };
+    this.commit(step);
+    if (trigger) this.updateSuppression(trigger, step.alarm.active, input.nowMs);
+  }
+
+  private updateSuppression(s: Suppression, tripped: boolean, nowMs: number): void {
+    for (const tag of s.tags) {
+      if (tripped) this.suppressedTags.set(tag, s);
+      else this.suppressedTags.delete(tag);
+      for (const a of [...this.points.values()]) {
+        if (a.tag !== tag) continue;
+        const step = applyDesign(
+          a,
+          tripped ? { type: 'suppress', reason: s.reason, byKey: s.triggerKey, nowMs } : { type: 'unsuppress', nowMs },
+        );
+        if (step) this.commit(step);
+      }
+    }
+  }
+
+  private operate(a: Alarm, input: OperatorInput): void {
+    const r = applyOperator(a, input);
+    if (!isRefusal(r)) this.commit(r);
+  }
+
+  private notify(a: Alarm, nowMs: number): void {
+    const src = this.sites.index.sources.get(a.sourceId)?.source;
+    const people = src?.responsible;
+    const notify = people
+      ? (
+          [
+            ['principal', people.principal],
+            ['technical', people.technical],
+            ['operations', people.operations],
+          ] as const
+        ).map(([role, p]) => ({ name: p.name, role, ...(p.phone ? { phone: p.phone } : {}) }))
+      : [];
+    this.commit({ kind: 'notify', fromState: a.state, alarm: { ...a, notifiedAt: nowMs } }, notify);
+  }
+
+  private idleFor(key: string, nowMs: number): Alarm | undefined {
+    const sep = key.lastIndexOf(':');
+    const tag = key.slice(0, sep);
+    const group = key.slice(sep + 1);
+    const info = this.sites.index.tags.get(tag);
+    if (!info || sep < 0) return undefined;
+    const condition = group === 'hi' ? 'H' : group === 'lo' ? 'L' : group;
+    if (!isCondition(condition)) return undefined;
+    return idlePoint(
+      {
+        key,
+        tag,
+        enterpriseId: info.enterpriseId,
+        sourceId: info.sourceId,
+        condition,
+        priority: 4,
+        unit: info.def.unit,
+        latching: false,
+        message: `${info.def.name}（${tag}）`,
+      },
+      nowMs,
+    );
+  }
+
+  private commit(step: Step, notify?: AlarmEvent['notify']): AlarmEvent {
+    const a = step.alarm;
+    this.points.set(a.key, a);
+    const event: AlarmEvent = {
+      seq: this.sequence.next(),
+      tsMs: a.updatedAt,
+      transition: step.kind,
+      fromState: step.fromState,
+      alarm: a,
+      ...(step.user !== undefined ? { user: step.user } : {}),
+      ...(step.comment !== undefined ? { comment: step.comment } : {}),
+      ...(notify ? { notify } : {}),
+    };
     for (const listener of this.listeners) {
       try {
         listener(event);
@@ -78,4 +279,9 @@ export class AlarmService {
     }
     return event;
   }
+}
+
+const CONDITIONS = new Set<string>(ALARM_CONDITIONS);
+function isCondition(c: string): c is AlarmCondition {
+  return CONDITIONS.has(c);
 }

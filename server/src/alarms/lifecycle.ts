@@ -160,18 +160,10 @@ export function applyCondition(current: Alarm | undefined, i: ConditionInput): S
   }
 
   if (current.active && !i.active) {
-    let state: AlarmState;
-    switch (current.state) {
-      case 'unacked':
-        state = current.latching ? 'latched_unacked' : 'rtn_unacked';
-        break;
-      case 'acked':
-        state = current.latching ? 'latched_acked' : 'normal';
-        break;
-      default:
-        // Active alarms are unacked or acked; anything else is kept as it is.
-        state = current.state;
-    }
+    // Active alarms are unacked or acked; anything else is kept as it is.
+    let state: AlarmState = current.state;
+    if (current.state === 'unacked') state = current.latching ? 'latched_unacked' : 'rtn_unacked';
+    else if (current.state === 'acked') state = current.latching ? 'latched_acked' : 'normal';
     // Hidden alarms that return need no operator: they close.
     if (hidden(current) && !current.latching) state = 'normal';
     return {

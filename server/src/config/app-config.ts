@@ -81,6 +81,10 @@ export const AppConfigSchema = z.object({
   HEALTH_UTC_OFFSET_H: int(-12, 14, 8),
   /** Data health: days of stored hourly 在线率 rows kept in DATA_DIR/health.sqlite (daily rows are kept). */
   HEALTH_RETENTION_DAYS: int(1, 3650, 90),
+  /** A priority-1 alarm unacknowledged this long notifies the 包保 people of its source (`notify` event). */
+  ALARM_NOTIFY_P1_MIN: int(1, 1440, 5),
+  /** Longest an operator may shelve an alarm, minutes (ISA-18.2: shelving is always time-limited). */
+  ALARM_SHELVE_MAX_MIN: int(1, 10_080, 480),
   /** Log level: error, warn, log, debug. */
   LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug']).default('log'),
 });

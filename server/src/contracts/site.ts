@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ALARM_CONDITIONS } from './alarm';
 
 /**
  * Site model (DESIGN.md §4): park → enterprises → hazard sources (重大危险源: 储存单元 / 生产单元) → equipment →
@@ -25,6 +26,19 @@ export type TagKind = z.infer<typeof TagKindSchema>;
 
 const PrioritySchema = z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4)]);
 
+const DelaySecondsSchema = z.number().finite().nonnegative().max(3600);
+const DelaySchema = z.union([
+  DelaySecondsSchema,
+  z
+    .object({
+      hh: DelaySecondsSchema.optional(),
+      h: DelaySecondsSchema.optional(),
+      l: DelaySecondsSchema.optional(),
+      ll: DelaySecondsSchema.optional(),
+    })
+    .strict(),
+]);
+
 /** Absolute limits of an analog tag, in the tag's unit; any subset may be given. */
 export const LimitsSchema = z
   .object({
@@ -34,6 +48,13 @@ export const LimitsSchema = z
     ll: z.number().finite().optional(),
     /** Hysteresis in the tag's unit: an alarm returns only once the value is this far back inside the limit. */
     deadband: z.number().finite().nonnegative().optional(),
+    /**
+     * On-delay, s: an excursion must last this long before it raises (ISA-18.2 alarm on-delay; filters spikes).
+     * One number for every limit, or per limit.
+     */
+    onDelayS: DelaySchema.optional(),
+    /** Off-delay, s: the value must stay back inside this long before the alarm returns. */
+    offDelayS: DelaySchema.optional(),
     /** Per-limit priority overrides (1 urgent … 4 low). */
     priorities: z
       .object({
@@ -52,6 +73,17 @@ export type Limits = z.infer<typeof LimitsSchema>;
 export const LimitsSourceSchema = z.enum(['site', 'GB/T 50493-2019 default']);
 export type LimitsSource = z.infer<typeof LimitsSourceSchema>;
 
+/** Per-tag alarm options: priority overrides and latching, by condition (contracts/alarm.ts ALARM_CONDITIONS). */
+export const TagAlarmsSchema = z
+  .object({
+    /** Priority per condition, overriding the rule's default (ISA-18.2: priority is set per alarm). */
+    priorities: z.partialRecord(z.enum(ALARM_CONDITIONS), PrioritySchema).optional(),
+    /** Conditions whose alarms latch: after they return they stay until an operator resets them. */
+    latching: z.array(z.enum(ALARM_CONDITIONS)).optional(),
+  })
+  .strict();
+export type TagAlarms = z.infer<typeof TagAlarmsSchema>;
+
 export const TagSchema = z
   .object({
     /** 位号, unique across the site. */
@@ -66,6 +98,8 @@ export const TagSchema = z
     limits: LimitsSchema.optional(),
     /** Set by the loader, not by the file: whether the limits are the file's or defaults (shown as such). */
     limitsSource: LimitsSourceSchema.optional(),
+    /** Alarm options of this tag beyond its limits (docs/alarms.md). */
+    alarms: TagAlarmsSchema.optional(),
     /** Sparkplug B metric name of this tag, when its device speaks Sparkplug (DESIGN.md §3). */
     sparkplugMetric: z.string().min(1).max(200).optional(),
     /**
@@ -129,6 +163,11 @@ export const SisLoopSchema = z
     tripTags: z.array(TagNameSchema).min(1),
     /** ESD valves (equipment ids in the same hazard source) the loop closes when it trips. */
     closes: z.array(IdSchema).min(1),
+    /**
+     * Tags whose alarms are consequences of a trip (e.g. low flow, low pressure downstream): suppressed by design
+     * while the trip alarm stands, so the trip shows as the first-out (ISA-18.2 designed suppression).
+     */
+    suppresses: z.array(TagNameSchema).default([]),
   })
   .strict();
 

@@ -1,171 +1,111 @@
-import type { LimitLevel, Limits, TagDef } from '../contracts';
-import {
-  compileLimits,
-  DEFAULT_LIMIT_PRIORITY,
-  highLevel,
-  isWorse,
-  limitValue,
-  lowLevel,
-  sideOf,
-  type CompiledLimits,
-} from './limit.rules';
+import type { ConditionInput } from '../alarms/lifecycle';
+import { RulesEngine } from './rules.engine';
+import { samplePoint, testSite } from './test-site';
 
-function tag(limits: Limits | undefined): TagDef {
-  return { tag: 'LI-1', name: '液位', kind: 'level', unit: 'm', limits };
+const T0 = 1_700_000_000_000;
+
+/** Feeds values (one per second unless given) and collects what the rules report, as `condition:active@s`. */
+function harness() {
+  const engine = new RulesEngine(testSite());
+  const seen: ConditionInput[] = [];
+  const host = { emit: (i: ConditionInput) => seen.push(i) };
+  return {
+    seen,
+    feed(tag: string, values: number[], startS = 0, q: 'good' | 'bad' = 'good') {
+      values.forEach((v, i) => engine.evaluate(samplePoint(tag, v, 0, q), T0 + (startS + i) * 1000, host));
+    },
+    tick(atS: number) {
+      engine.tick(T0 + atS * 1000, host);
+    },
+    log(tag: string) {
+      return seen
+        .filter((s) => s.tag === tag)
+        .map((s) => `${s.condition}:${s.active ? 'on' : 'off'}@${(s.nowMs - T0) / 1000}`);
+    },
+  };
 }
 
-function compiled(limits: Limits): CompiledLimits {
-  const c = compileLimits(tag(limits));
-  if (!c) throw new Error('expected limits');
-  return c;
-}
-
-/** Feeds values one after another, threading the current level like the rules engine does. */
-function walk(
-  level: (c: CompiledLimits, v: number, current: LimitLevel | null) => LimitLevel | null,
-  c: CompiledLimits,
-  values: number[],
-): (LimitLevel | null)[] {
-  let current: LimitLevel | null = null;
-  return values.map((v) => (current = level(c, v, current)));
-}
-
-describe(compileLimits.name, () => {
-  it('returns null for a tag without limits', () => {
-    expect(compileLimits(tag(undefined))).toBeNull();
+describe('limit rules: HH/H/L/LL with deadband and on/off delays', () => {
+  it('reports its state on the first value (so a restart meets the journal), then only changes', () => {
+    const h = harness();
+    h.feed('LI-1', [5, 5.1, 5.2]);
+    expect(h.log('LI-1')).toEqual(['H:off@0', 'L:off@0']);
   });
 
-  it('returns null when only a deadband or priorities are given', () => {
-    expect(compileLimits(tag({ deadband: 1, priorities: { hh: 1 } }))).toBeNull();
+  it('raises H, escalates to HH, de-escalates, returns — each once', () => {
+    const h = harness();
+    h.feed('LI-1', [5, 8.1, 8.3, 9.2, 9.4, 8.2, 5]);
+    expect(h.log('LI-1').slice(2)).toEqual(['H:on@1', 'HH:on@3', 'H:on@5', 'H:off@6']);
+    const hh = h.seen.find((s) => s.condition === 'HH' && s.active)!;
+    expect(hh).toMatchObject({ key: 'LI-1:hi', priority: 1, limit: 9, unit: 'm', value: 9.2 });
+    expect(hh.message).toBe('1#储罐液位（LI-1）高高报警：9.2m，限值 9m');
   });
 
-  it('defaults the deadband to 0 and priorities to HH/LL 2, H/L 3', () => {
-    const sut = compileLimits(tag({ h: 8 }));
-
-    expect(sut).toEqual({ h: 8, deadband: 0, priority: { HH: 2, H: 3, L: 3, LL: 2 } });
-    expect(DEFAULT_LIMIT_PRIORITY).toEqual({ HH: 2, H: 3, L: 3, LL: 2 });
+  it('deadband stops chattering around a limit: noise ±0.3 m around H = 8 with a 0.5 m deadband raises once', () => {
+    const h = harness();
+    h.feed('LI-1', [7.9, 8.0, 7.8, 8.2, 7.7, 8.1, 7.8, 8.0, 7.6, 7.4]);
+    expect(h.log('LI-1').filter((s) => s.startsWith('H:'))).toEqual(['H:off@0', 'H:on@1', 'H:off@9']);
   });
 
-  it('applies per-limit priority overrides and keeps the defaults of the others', () => {
-    const sut = compileLimits(tag({ hh: 9, h: 8, l: 2, ll: 1, deadband: 0.5, priorities: { hh: 1, l: 4 } }));
-
-    expect(sut).toEqual({ hh: 9, h: 8, l: 2, ll: 1, deadband: 0.5, priority: { HH: 1, H: 3, L: 4, LL: 2 } });
-  });
-});
-
-describe(highLevel.name, () => {
-  const c = compiled({ hh: 90, h: 80, deadband: 2 });
-
-  it('raises H at the limit, holds it inside the deadband and returns only at limit − deadband', () => {
-    expect(walk(highLevel, c, [79.9, 80, 79, 78.1, 78, 79.9])).toEqual([null, 'H', 'H', 'H', null, null]);
-  });
-
-  it('raises HH at its limit, holds it inside the deadband, then steps down to H', () => {
-    expect(walk(highLevel, c, [70, 90, 88.5, 88, 85, 78.5, 78])).toEqual([null, 'HH', 'HH', 'H', 'H', 'H', null]);
+  it('without a deadband the same noise would chatter (what the deadband is for)', () => {
+    const site = testSite().site;
+    const yaml = JSON.parse(JSON.stringify(site)) as typeof site;
+    const tag = yaml.enterprises[0]!.sources[0]!.equipment[0]!.tags[0]!;
+    tag.limits = { ...tag.limits, deadband: 0 };
+    const engine = new RulesEngine(
+      new (testSite().constructor as new (s: typeof site) => ReturnType<typeof testSite>)(yaml),
+    );
+    const seen: string[] = [];
+    [7.9, 8.0, 7.8, 8.2, 7.7, 8.1, 7.8, 8.0, 7.6, 7.4].forEach((v, i) =>
+      engine.evaluate(samplePoint('LI-1', v), T0 + i * 1000, { emit: (x) => seen.push(`${x.condition}:${x.active}`) }),
+    );
+    expect(seen.filter((s) => s === 'H:true').length).toBe(4);
   });
 
-  it('goes from normal straight to HH when the value jumps past both limits', () => {
-    expect(highLevel(c, 95, null)).toBe('HH');
+  it('on-delay holds an excursion shorter than the delay (LI-2: 10 s)', () => {
+    const h = harness();
+    h.feed('LI-2', [5, 8.5, 8.6, 8.7, 8.4, 8.2, 7.0, 7.0]); // above H for 6 s only
+    h.tick(20);
+    expect(h.log('LI-2')).toEqual(['H:off@0']);
   });
 
-  it('steps HH down to H, not to normal, while the value is still inside the H deadband', () => {
-    expect(highLevel(c, 79, 'HH')).toBe('H');
+  it('on-delay raises once the excursion has lasted the delay, even when no new value arrives (tick)', () => {
+    const h = harness();
+    h.feed('LI-2', [5, 8.5]);
+    h.tick(10);
+    expect(h.log('LI-2')).toEqual(['H:off@0']);
+    h.tick(11);
+    expect(h.log('LI-2')).toEqual(['H:off@0', 'H:on@11']);
   });
 
-  it('returns straight from HH to normal when the value drops below H − deadband', () => {
-    expect(highLevel(c, 70, 'HH')).toBeNull();
+  it('off-delay keeps the alarm until the value has been back inside for the delay (LI-2 H: 5 s)', () => {
+    const h = harness();
+    h.feed('LI-2', [8.5]);
+    h.tick(10);
+    h.feed('LI-2', [7.0, 7.0, 7.0], 11);
+    h.tick(15);
+    expect(h.log('LI-2')).toEqual(['H:off@0', 'H:on@10']);
+    h.tick(16);
+    expect(h.log('LI-2')).toEqual(['H:off@0', 'H:on@10', 'H:off@16']);
   });
 
-  it('does not hold a level it was not in: a value inside the H deadband from normal is normal', () => {
-    expect(highLevel(c, 79, null)).toBeNull();
+  it('ignores bad-quality values (the sensor-fault rule reports them) and non-numbers', () => {
+    const h = harness();
+    h.feed('LI-1', [9.5], 0, 'bad');
+    expect(h.log('LI-1')).toEqual([]);
   });
 
-  it('does not let a low-side level hold the high side', () => {
-    expect(highLevel(c, 79, 'L')).toBeNull();
+  it('takes per-tag priority overrides from alarms.priorities and limits.priorities, and latching per condition', () => {
+    const h = harness();
+    h.feed('LI-3', [5, 8.5, 9.5]);
+    const [h3, hh3] = h.seen.filter((s) => s.tag === 'LI-3' && s.active);
+    expect(h3).toMatchObject({ condition: 'H', priority: 4, latching: false });
+    expect(hh3).toMatchObject({ condition: 'HH', priority: 2, latching: true });
   });
 
-  it('returns as soon as the value is below the limit when the deadband is 0', () => {
-    const sut = compiled({ h: 80 });
-
-    expect(walk(highLevel, sut, [80, 79.999])).toEqual(['H', null]);
-  });
-
-  it('handles a tag with only an HH limit', () => {
-    const sut = compiled({ hh: 50, deadband: 1 });
-
-    expect(walk(highLevel, sut, [49, 50, 49.5, 49])).toEqual([null, 'HH', 'HH', null]);
-  });
-
-  it('ignores low limits', () => {
-    const sut = compiled({ l: 20, ll: 10 });
-
-    expect(highLevel(sut, 1000, null)).toBeNull();
-    expect(highLevel(sut, 0, null)).toBeNull();
-  });
-});
-
-describe(lowLevel.name, () => {
-  const c = compiled({ l: 20, ll: 10, deadband: 2 });
-
-  it('raises L at the limit, holds it inside the deadband and returns only at limit + deadband', () => {
-    expect(walk(lowLevel, c, [20.1, 20, 21, 21.9, 22, 20.1])).toEqual([null, 'L', 'L', 'L', null, null]);
-  });
-
-  it('raises LL at its limit, holds it inside the deadband, then steps up to L', () => {
-    expect(walk(lowLevel, c, [30, 10, 11.5, 12, 15, 21.5, 22])).toEqual([null, 'LL', 'LL', 'L', 'L', 'L', null]);
-  });
-
-  it('steps LL up to L, not to normal, while the value is still inside the L deadband', () => {
-    expect(lowLevel(c, 21, 'LL')).toBe('L');
-  });
-
-  it('returns straight from LL to normal when the value rises above L + deadband', () => {
-    expect(lowLevel(c, 30, 'LL')).toBeNull();
-  });
-
-  it('does not let a high-side level hold the low side', () => {
-    expect(lowLevel(c, 21, 'H')).toBeNull();
-  });
-
-  it('ignores high limits', () => {
-    const sut = compiled({ h: 80, hh: 90 });
-
-    expect(lowLevel(sut, -1000, null)).toBeNull();
-  });
-});
-
-describe(limitValue.name, () => {
-  const c = compiled({ hh: 4, h: 3, l: 2, ll: 1 });
-
-  it.each([
-    ['HH', 4],
-    ['H', 3],
-    ['L', 2],
-    ['LL', 1],
-  ] as const)('returns the %s limit', (level, value) => {
-    expect(limitValue(c, level)).toBe(value);
-  });
-
-  it('returns NaN for a level the tag has no limit for', () => {
-    expect(limitValue(compiled({ h: 3 }), 'HH')).toBeNaN();
-  });
-});
-
-describe(isWorse.name, () => {
-  it.each([
-    ['HH', 'H', true],
-    ['LL', 'L', true],
-    ['H', 'HH', false],
-    ['L', 'LL', false],
-    ['H', 'H', false],
-    ['HH', 'L', false],
-  ] as const)('%s after %s is worse: %s', (next, prev, worse) => {
-    expect(isWorse(next, prev)).toBe(worse);
-  });
-});
-
-describe(sideOf.name, () => {
-  it('puts HH and H on the high side and L and LL on the low side', () => {
-    expect((['HH', 'H', 'L', 'LL'] as const).map(sideOf)).toEqual(['hi', 'hi', 'lo', 'lo']);
+  it('low side: L then LL, mirrored', () => {
+    const h = harness();
+    h.feed('LI-1', [5, 1.9, 0.8, 1.8, 3]);
+    expect(h.log('LI-1').filter((s) => /^L/.test(s))).toEqual(['L:off@0', 'L:on@1', 'LL:on@2', 'L:on@3', 'L:off@4']);
   });
 });

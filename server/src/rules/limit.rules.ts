@@ -1,73 +1,120 @@
-import type { AlarmPriority, AlarmSide, LimitLevel, Limits, TagDef } from '../contracts';
+import type { LimitLevel, Limits, SamplePoint, TagDef } from '../contracts';
+import { conditionInput, type Rule, type RuleHost, type TagAlarmContext } from './rule';
 
-/** Default priorities (ISA-18.2: priority follows consequence and time to respond): HH/LL high, H/L medium. */
-export const DEFAULT_LIMIT_PRIORITY: Record<LimitLevel, AlarmPriority> = { HH: 2, H: 3, L: 3, LL: 2 };
-
-/** The limits of one tag, compiled once when the site model loads. */
-export interface CompiledLimits {
-  hh?: number;
-  h?: number;
-  l?: number;
-  ll?: number;
-  /** Hysteresis in the tag's unit (ISA-18.2 §… "alarm deadband"). */
-  deadband: number;
-  priority: Record<LimitLevel, AlarmPriority>;
+/** One level of a side, compiled: threshold, delays and the state of its own condition. */
+interface Level {
+  level: LimitLevel;
+  threshold: number;
+  onDelayMs: number;
+  offDelayMs: number;
+  /** The level's condition is in effect (after its on-delay; until its off-delay has passed). */
+  effective: boolean;
+  /** Since when the raw comparison has disagreed with `effective` (NaN when it agrees). */
+  pendingSinceMs: number;
 }
 
-/** Null when the tag has no analog limits. */
-export function compileLimits(def: TagDef): CompiledLimits | null {
-  const limits: Limits | undefined = def.limits;
-  if (!limits) return null;
-  const { hh, h, l, ll } = limits;
-  if (hh === undefined && h === undefined && l === undefined && ll === undefined) return null;
-  const p = limits.priorities ?? {};
-  return {
-    hh,
-    h,
-    l,
-    ll,
-    deadband: limits.deadband ?? 0,
-    priority: {
-      HH: p.hh ?? DEFAULT_LIMIT_PRIORITY.HH,
-      H: p.h ?? DEFAULT_LIMIT_PRIORITY.H,
-      L: p.l ?? DEFAULT_LIMIT_PRIORITY.L,
-      LL: p.ll ?? DEFAULT_LIMIT_PRIORITY.LL,
-    },
-  };
+const delayMs = (d: Limits['onDelayS'], key: 'hh' | 'h' | 'l' | 'll'): number => {
+  if (d === undefined) return 0;
+  const s = typeof d === 'number' ? d : (d[key] ?? 0);
+  return s * 1000;
+};
+
+/** The levels of one side, worst first (HH before H, LL before L); empty when the tag has none on that side. */
+export function compileSide(def: TagDef, side: 'hi' | 'lo'): Level[] {
+  const limits = def.limits;
+  if (!limits) return [];
+  const keys = side === 'hi' ? (['hh', 'h'] as const) : (['ll', 'l'] as const);
+  const out: Level[] = [];
+  for (const key of keys) {
+    const threshold = limits[key];
+    if (threshold === undefined) continue;
+    out.push({
+      level: key.toUpperCase() as LimitLevel,
+      threshold,
+      onDelayMs: delayMs(limits.onDelayS, key),
+      offDelayMs: delayMs(limits.offDelayS, key),
+      effective: false,
+      pendingSinceMs: Number.NaN,
+    });
+  }
+  return out;
 }
 
 /**
- * The high-side level for a value, given the level currently in alarm. An alarm is raised when the value reaches
- * the limit and returns only once the value is below the limit by the deadband, so noise around a limit does not
- * chatter (EEMUA 191 §… nuisance alarms).
+ * Absolute limits of one side of a tag (ISA-18.2): a level is raised when the value reaches its limit and has
+ * stayed there for its on-delay, and returns once the value has been back inside by the deadband for its
+ * off-delay. The deadband stops noise around a limit from chattering (EEMUA 191); the on-delay holds an excursion
+ * shorter than the delay. The side reports its worst effective level; H → HH escalates the same alarm point.
  */
-export function highLevel(c: CompiledLimits, value: number, current: LimitLevel | null): 'HH' | 'H' | null {
-  if (c.hh !== undefined && (value >= c.hh || (current === 'HH' && value > c.hh - c.deadband))) return 'HH';
-  if (c.h !== undefined && (value >= c.h || ((current === 'H' || current === 'HH') && value > c.h - c.deadband)))
-    return 'H';
-  return null;
+export class LimitSideRule implements Rule {
+  readonly key: string;
+  private current: LimitLevel | null = null;
+  private primed = false;
+  private lastValue = Number.NaN;
+
+  constructor(
+    private readonly ctx: TagAlarmContext,
+    private readonly side: 'hi' | 'lo',
+    private readonly levels: Level[],
+    private readonly deadband: number,
+  ) {
+    this.key = `${ctx.info.def.tag}:${side}`;
+  }
+
+  onPoint(point: SamplePoint, nowMs: number, host: RuleHost): void {
+    // Bad-quality values raise no process alarm; the sensor-fault rule reports them.
+    if (typeof point.v !== 'number' || point.q === 'bad') return;
+    this.lastValue = point.v;
+    this.update(nowMs, host, true);
+  }
+
+  onTick(nowMs: number, host: RuleHost): void {
+    if (Number.isNaN(this.lastValue)) return;
+    this.update(nowMs, host, false);
+  }
+
+  private update(nowMs: number, host: RuleHost, fromPoint: boolean): void {
+    const v = this.lastValue;
+    const hi = this.side === 'hi';
+    for (const l of this.levels) {
+      const beyond = hi
+        ? v >= l.threshold || (l.effective && v > l.threshold - this.deadband)
+        : v <= l.threshold || (l.effective && v < l.threshold + this.deadband);
+      if (beyond === l.effective) {
+        l.pendingSinceMs = Number.NaN;
+        continue;
+      }
+      if (Number.isNaN(l.pendingSinceMs)) l.pendingSinceMs = nowMs;
+      if (nowMs - l.pendingSinceMs >= (beyond ? l.onDelayMs : l.offDelayMs)) {
+        l.effective = beyond;
+        l.pendingSinceMs = Number.NaN;
+      }
+    }
+    let level: LimitLevel | null = null;
+    for (const l of this.levels) {
+      if (l.effective) {
+        level = l.level;
+        break;
+      }
+    }
+    if (level === this.current && (this.primed || !fromPoint)) return;
+    const left = this.current;
+    this.current = level;
+    this.primed = true;
+    const shown = level ?? left ?? this.levels[this.levels.length - 1]!.level;
+    const threshold = this.levels.find((l) => l.level === shown)?.threshold ?? null;
+    host.emit(conditionInput(this.ctx, shown, level !== null, v, threshold, nowMs));
+  }
 }
 
-/** The low-side mirror of highLevel. */
-export function lowLevel(c: CompiledLimits, value: number, current: LimitLevel | null): 'LL' | 'L' | null {
-  if (c.ll !== undefined && (value <= c.ll || (current === 'LL' && value < c.ll + c.deadband))) return 'LL';
-  if (c.l !== undefined && (value <= c.l || ((current === 'L' || current === 'LL') && value < c.l + c.deadband)))
-    return 'L';
-  return null;
-}
-
-/** The limit value of a level. */
-export function limitValue(c: CompiledLimits, level: LimitLevel): number {
-  const v = level === 'HH' ? c.hh : level === 'H' ? c.h : level === 'L' ? c.l : c.ll;
-  // Only called with a level that highLevel/lowLevel returned, which requires the limit to exist.
-  return v ?? Number.NaN;
-}
-
-/** Severity order within a side: HH and LL are worse than H and L. */
-export function isWorse(next: LimitLevel, prev: LimitLevel): boolean {
-  return (next === 'HH' && prev === 'H') || (next === 'LL' && prev === 'L');
-}
-
-export function sideOf(level: LimitLevel): AlarmSide {
-  return level === 'HH' || level === 'H' ? 'hi' : 'lo';
+/** The limit rules of a tag: one per side that has limits. */
+export function limitRules(ctx: TagAlarmContext): LimitSideRule[] {
+  const def = ctx.info.def;
+  const deadband = def.limits?.deadband ?? 0;
+  const out: LimitSideRule[] = [];
+  for (const side of ['hi', 'lo'] as const) {
+    const levels = compileSide(def, side);
+    if (levels.length > 0) out.push(new LimitSideRule(ctx, side, levels, deadband));
+  }
+  return out;
 }

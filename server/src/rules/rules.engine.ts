@@ -1,78 +1,53 @@
-import type { LimitLevel, SamplePoint } from '../contracts';
-import type { SiteIndex, TagInfo } from '../site';
-import type { LimitInput } from '../alarms/alarm.state';
-import { compileLimits, highLevel, limitValue, lowLevel, type CompiledLimits } from './limit.rules';
+import type { SamplePoint } from '../contracts';
+import type { SiteIndex } from '../site';
+import { limitRules } from './limit.rules';
+import { tagAlarmContext, type Rule, type RuleHost, type TagAlarmContext } from './rule';
 
-/** Per-tag rule state, compiled once when the site model loads (DESIGN.md §2 hot-path rule). */
-interface TagRules {
-  info: TagInfo;
-  limits: CompiledLimits;
-  hi: LimitLevel | null;
-  lo: LimitLevel | null;
-}
+/** Builds the rules of one tag; each rule family contributes a factory. */
+export type RuleFactory = (ctx: TagAlarmContext, site: SiteIndex) => Rule[];
+
+/** The rule families, in evaluation order. */
+export const RULE_FACTORIES: readonly RuleFactory[] = [limitRules];
 
 /**
- * Evaluates every rule of a tag on each point. Emits a LimitInput only when a side's level changes, so the
- * common case (value inside its limits, nothing changed) allocates nothing.
+ * Every rule of every tag, compiled once when the site model loads (DESIGN.md §2 hot-path rule): a point looks up
+ * its tag's rules in one map and runs them; a second-by-second tick drives the time-based conditions.
  */
 export class RulesEngine {
-  private readonly byTag = new Map<string, TagRules>();
+  private readonly byTag = new Map<string, Rule[]>();
+  private readonly ticking: Rule[] = [];
+  private readonly all: Rule[] = [];
 
-  constructor(site: SiteIndex) {
+  constructor(site: SiteIndex, factories: readonly RuleFactory[] = RULE_FACTORIES) {
     for (const info of site.tags.values()) {
-      const limits = compileLimits(info.def);
-      if (limits) this.byTag.set(info.def.tag, { info, limits, hi: null, lo: null });
+      const ctx = tagAlarmContext(info);
+      const rules = factories.flatMap((f) => f(ctx, site));
+      if (rules.length === 0) continue;
+      this.byTag.set(
+        info.def.tag,
+        rules.filter((r) => r.onPoint !== undefined),
+      );
+      for (const r of rules) {
+        this.all.push(r);
+        if (r.onTick) this.ticking.push(r);
+      }
     }
   }
 
-  /** Number of tags with compiled rules. */
+  /** Number of compiled rules (alarm points driven by rules). */
   get size(): number {
-    return this.byTag.size;
+    return this.all.length;
   }
 
-  /** Evaluates one point; calls `emit` for each side whose level changed. */
-  evaluate(point: SamplePoint, nowMs: number, emit: (input: LimitInput) => void): void {
+  /** Hot path: the rules of the point's tag. */
+  evaluate(point: SamplePoint, nowMs: number, host: RuleHost): void {
     const rules = this.byTag.get(point.tag);
-    // Bad-quality values do not raise process alarms; the sensor-fault rule reports them (issue 5).
-    if (!rules || typeof point.v !== 'number' || point.q === 'bad') return;
-    const v = point.v;
-    const hi = highLevel(rules.limits, v, rules.hi);
-    if (hi !== rules.hi) {
-      const left = rules.hi;
-      rules.hi = hi;
-      emit(this.input(rules, 'hi', hi, left, v, nowMs));
-    }
-    const lo = lowLevel(rules.limits, v, rules.lo);
-    if (lo !== rules.lo) {
-      const left = rules.lo;
-      rules.lo = lo;
-      emit(this.input(rules, 'lo', lo, left, v, nowMs));
-    }
+    if (!rules) return;
+    for (let i = 0; i < rules.length; i++) rules[i]!.onPoint!(point, nowMs, host);
   }
 
-  private input(
-    rules: TagRules,
-    side: 'hi' | 'lo',
-    level: LimitLevel | null,
-    left: LimitLevel | null,
-    value: number,
-    nowMs: number,
-  ): LimitInput {
-    const { info, limits } = rules;
-    // On return, report the limit of the level that was left, so the message still names it.
-    const shownLevel: LimitLevel = level ?? left ?? (side === 'hi' ? 'H' : 'L');
-    return {
-      tag: info.def.tag,
-      enterpriseId: info.enterpriseId,
-      sourceId: info.sourceId,
-      side,
-      level,
-      value,
-      limit: limitValue(limits, shownLevel),
-      priority: limits.priority[shownLevel],
-      unit: info.def.unit,
-      tagName: info.def.name,
-      nowMs,
-    };
+  /** Time-based conditions; called about once a second. */
+  tick(nowMs: number, host: RuleHost): void {
+    for (let i = 0; i < this.ticking.length; i++) this.ticking[i]!.onTick!(nowMs, host);
   }
 }

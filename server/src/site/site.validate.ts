@@ -149,6 +149,20 @@ class Checker {
           this.add(`${qPath}.tripTags[${i}]`, `unknown tag "${t}": an SIS loop trips on tags of its own hazard source`);
         }
       });
+      list(q.suppresses).forEach((t, i) => {
+        if (typeof t === 'string' && !sourceTags.has(t)) {
+          this.add(
+            `${qPath}.suppresses[${i}]`,
+            `unknown tag "${t}": a trip suppresses consequential alarms of its own hazard source only`,
+          );
+        }
+      });
+      if (list(q.suppresses).length > 0 && !list(q.tags).some((t) => isObj(t) && t.kind === 'sis_state')) {
+        this.add(
+          `${qPath}.suppresses`,
+          "suppression needs the loop's state tag (kind sis_state) to know when it trips",
+        );
+      }
       list(q.closes).forEach((v, i) => {
         if (typeof v === 'string' && !valves.has(v)) {
           this.add(

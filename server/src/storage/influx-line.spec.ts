@@ -44,27 +44,32 @@ describe(LineEncoder.name, () => {
     expect(sut.point(point({ v: -0.5 }))).toContain(' v=-0.5,');
   });
 
-  it('writes an alarm transition with its fields and the whole event as JSON', () => {
+  it('writes an alarm transition with its fields, the operator and the whole event as JSON', () => {
     const event = {
       seq: 7,
-      transition: 'raise',
+      tsMs: 1_732_250_000_500,
+      transition: 'ack',
+      fromState: 'unacked',
+      user: 'zhangsan',
+      comment: '现场确认 "正常"',
       alarm: {
-        id: 'LIA-101:high',
+        id: 'LIA-101:hi@1',
+        key: 'LIA-101:hi',
         enterpriseId: 'bjpc',
         sourceId: 'tf01',
         tag: 'LIA-101',
-        state: 'unacked',
-        level: 'HH',
+        condition: 'HH',
+        state: 'acked',
         priority: 1,
         value: 14.7,
-        updatedAt: 1_732_250_000_500,
+        limit: 14.4,
       },
     } as unknown as AlarmEvent;
 
     const line = new LineEncoder().alarmEvent(event);
 
     expect(line).toMatch(
-      /^alarm_event,enterprise=bjpc,source=tf01,tag=LIA-101,transition=raise seq=7,alarm_id="LIA-101:high",state="unacked",level="HH",priority=1,value=14.7,body="\{\\"seq\\":7,.*\}" 1732250000500$/,
+      /^alarm_event,enterprise=bjpc,source=tf01,tag=LIA-101,condition=HH,transition=ack seq=7,alarm_id="LIA-101:hi@1",alarm_key="LIA-101:hi",from_state="unacked",state="acked",priority=1,value=14.7,limit_value=14.4,user="zhangsan",comment="现场确认 \\"正常\\"",body="\{\\"seq\\":7,.*\}" 1732250000500$/,
     );
   });
 });

@@ -34,20 +34,26 @@ export class LineEncoder {
     return `${this.seriesKey(p)} ${value},q=${QUALITY_CODE[p.q]} ${Math.trunc(p.tsMs)}`;
   }
 
-  /** One alarm transition (rare: not cached). */
+  /** One alarm transition (rare: not cached); the journal in InfluxDB (docs/alarms.md). */
   alarmEvent(e: AlarmEvent): string {
     const a = e.alarm;
-    const tags = `alarm_event,enterprise=${escape.tag(a.enterpriseId)},source=${escape.tag(a.sourceId)},tag=${escape.tag(a.tag)},transition=${escape.tag(e.transition)}`;
+    const tags = `alarm_event,enterprise=${escape.tag(a.enterpriseId)},source=${escape.tag(a.sourceId)},tag=${escape.tag(a.tag)},condition=${escape.tag(a.condition)},transition=${escape.tag(e.transition)}`;
+    // Series = tag × condition × transition: two transitions that share all three and one millisecond would overwrite
+    // each other, which the lifecycle cannot produce (a transition changes the state).
     const fields = [
       `seq=${formatFloat(e.seq)}`,
       `alarm_id=${quoteField(a.id)}`,
+      `alarm_key=${quoteField(a.key)}`,
+      `from_state=${quoteField(e.fromState)}`,
       `state=${quoteField(a.state)}`,
-      `level=${quoteField(a.level)}`,
       `priority=${formatFloat(a.priority)}`,
-      ...(a.value === null || a.value === undefined ? [] : [`value=${formatFloat(a.value)}`]),
+      ...(typeof a.value === 'number' ? [`value=${formatFloat(a.value)}`] : []),
+      ...(a.limit === null ? [] : [`limit_value=${formatFloat(a.limit)}`]),
+      ...(e.user === undefined ? [] : [`user=${quoteField(e.user)}`]),
+      ...(e.comment === undefined ? [] : [`comment=${quoteField(e.comment)}`]),
       `body=${quoteField(JSON.stringify(e))}`,
     ];
-    return `${tags} ${fields.join(',')} ${Math.trunc(a.updatedAt)}`;
+    return `${tags} ${fields.join(',')} ${Math.trunc(e.tsMs)}`;
   }
 }
 

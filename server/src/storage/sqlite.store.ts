@@ -43,12 +43,20 @@ export class SqliteStore implements TelemetryStore {
         ts INTEGER NOT NULL, enterprise TEXT NOT NULL, source TEXT NOT NULL, tag TEXT NOT NULL,
         v REAL, s TEXT, b INTEGER, q INTEGER NOT NULL DEFAULT 0
       );
+    `);
+    // The alarm journal (append-only; docs/alarms.md). A file from before the ISA-18.2 lifecycle (no `condition`
+    // column) keeps its old rows in alarm_event_v1.
+    const cols = db.prepare("SELECT name FROM pragma_table_info('alarm_event')").pluck().all() as string[];
+    if (cols.length > 0 && !cols.includes('condition')) db.exec('ALTER TABLE alarm_event RENAME TO alarm_event_v1');
+    db.exec(`
       CREATE TABLE IF NOT EXISTS alarm_event (
-        seq INTEGER NOT NULL, ts INTEGER NOT NULL, alarm_id TEXT NOT NULL, tag TEXT NOT NULL, source TEXT NOT NULL,
-        transition TEXT NOT NULL, state TEXT NOT NULL, level TEXT NOT NULL, priority INTEGER NOT NULL, value REAL,
-        body TEXT NOT NULL
+        seq INTEGER NOT NULL, ts INTEGER NOT NULL, alarm_id TEXT NOT NULL, alarm_key TEXT NOT NULL, tag TEXT NOT NULL,
+        enterprise TEXT NOT NULL, source TEXT NOT NULL, transition TEXT NOT NULL, from_state TEXT NOT NULL,
+        state TEXT NOT NULL, condition TEXT NOT NULL, priority INTEGER NOT NULL, value REAL, limit_value REAL,
+        user TEXT, comment TEXT, body TEXT NOT NULL
       );
       CREATE INDEX IF NOT EXISTS alarm_event_ts ON alarm_event (ts);
+      CREATE INDEX IF NOT EXISTS alarm_event_key_ts ON alarm_event (alarm_key, ts);
     `);
     // One sample per tag and instant, as in InfluxDB (same series and time = same point): replaying the spool
     // after a crash rewrites what may already be stored, and must not double it. Older files had a plain index.
@@ -66,7 +74,8 @@ export class SqliteStore implements TelemetryStore {
       'INSERT OR REPLACE INTO telemetry (ts, enterprise, source, tag, v, s, b, q) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
     );
     this.insertAlarm = db.prepare(
-      'INSERT INTO alarm_event (seq, ts, alarm_id, tag, source, transition, state, level, priority, value, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      `INSERT INTO alarm_event (seq, ts, alarm_id, alarm_key, tag, enterprise, source, transition, from_state, state,
+        condition, priority, value, limit_value, user, comment, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.db = db;
     await Promise.resolve();
@@ -99,15 +108,21 @@ export class SqliteStore implements TelemetryStore {
         const a = e.alarm;
         insertAlarm.run(
           e.seq,
-          a.updatedAt,
+          e.tsMs,
           a.id,
+          a.key,
           a.tag,
+          a.enterpriseId,
           a.sourceId,
           e.transition,
+          e.fromState,
           a.state,
-          a.level,
+          a.condition,
           a.priority,
-          a.value,
+          typeof a.value === 'number' ? a.value : null,
+          a.limit,
+          e.user ?? null,
+          e.comment ?? null,
           JSON.stringify(e),
         );
       }

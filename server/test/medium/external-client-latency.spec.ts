@@ -41,7 +41,7 @@ describe('an external MQTT client publishing to the embedded broker', () => {
       await waitFor(
         async () => {
           const list = (await (await fetch(`${sut.httpUrl}/api/alarms?state=active`)).json()) as Alarm[];
-          if (list.some((a) => a.tag === 'GIA-204' && a.level === 'HH')) restSeenAtMs = Date.now();
+          if (list.some((a) => a.tag === 'GIA-204' && a.condition === 'HH')) restSeenAtMs = Date.now();
           return restSeenAtMs > 0;
         },
         1000,

@@ -33,7 +33,7 @@ export async function provesSlice(
       transition: 'raise',
       alarm: {
         tag: 'LIA-101',
-        level: 'HH',
+        condition: 'HH',
         state: 'unacked',
         active: true,
         value: 14.6,
@@ -43,8 +43,8 @@ export async function provesSlice(
     });
 
     const res = await fetch(`${server.httpUrl}/api/alarms?state=active`);
-    const active = (await res.json()) as { tag: string; level: string }[];
-    expect(active).toEqual([expect.objectContaining({ tag: 'LIA-101', level: 'HH' })]);
+    const active = (await res.json()) as { tag: string; condition: string }[];
+    expect(active).toEqual([expect.objectContaining({ tag: 'LIA-101', condition: 'HH' })]);
 
     let stored: StoredSample[] = [];
     await waitFor(

@@ -19,7 +19,13 @@ function fakeConnection() {
 }
 
 const snapshot = (seq: number): SnapshotEvent => ({ seq, serverTime: 1000, site, activeAlarms: [], latest: {} });
-const raise = (seq: number): AlarmEvent => ({ seq, transition: 'raise', alarm: alarm(`A${seq}:hi:1`) });
+const raise = (seq: number): AlarmEvent => ({
+  seq,
+  tsMs: 1,
+  transition: 'raise',
+  fromState: 'normal',
+  alarm: alarm(`A${seq}:hi:1`),
+});
 
 describe(startWallFeed.name, () => {
   function started() {

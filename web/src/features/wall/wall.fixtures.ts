@@ -77,6 +77,7 @@ export const site: SiteModel = {
               type: 'sis_loop',
               tripTags: ['LIA-1'],
               closes: ['XV-1'],
+              suppresses: [],
               tags: [{ tag: 'SIS-1', name: '联锁状态', kind: 'sis_state', unit: '' }],
             },
           ],
@@ -93,11 +94,13 @@ export function sample(v: LatestValue['v'], ts: number, q: LatestValue['q'] = 'g
 export function alarm(id: string, over: Partial<Alarm> = {}): Alarm {
   return {
     id,
+    key: id.split('@')[0]!,
     tag: id.split(':')[0]!,
     enterpriseId: 'e',
     sourceId: 's',
-    side: 'hi',
-    level: 'HH',
+    condition: 'HH',
+    latching: false,
+    chattering: false,
     priority: 2,
     state: 'unacked',
     active: true,

@@ -24,7 +24,7 @@ function snapshot(seq: number, alarms: Alarm[] = []): SnapshotEvent {
 }
 
 function ev(seq: number, a: Alarm, transition: AlarmEvent['transition'] = 'raise'): AlarmEvent {
-  return { seq, transition, alarm: a };
+  return { seq, tsMs: a.updatedAt, transition, fromState: 'normal', alarm: a };
 }
 
 function withSnapshot(seq: number, alarms: Alarm[] = []): WallState {

@@ -49,7 +49,7 @@ export function applySnapshot(state: WallState, e: SnapshotEvent, receivedAtMs: 
   state.site = e.site;
   state.seq = e.seq;
   const alarms: Record<string, Alarm> = {};
-  for (const a of e.activeAlarms) if (a.state !== 'normal') alarms[a.id] = a;
+  for (const a of e.activeAlarms) if (annunciated(a)) alarms[a.id] = a;
   state.alarms = alarms;
   state.latest = { ...e.latest };
   let newest: number | null = null;
@@ -77,7 +77,7 @@ export function applyAlarmEvent(state: WallState, e: AlarmEvent): AlarmApplyResu
     return 'gap';
   }
   state.seq = e.seq;
-  if (e.alarm.state === 'normal') delete state.alarms[e.alarm.id];
+  if (!annunciated(e.alarm)) delete state.alarms[e.alarm.id];
   else state.alarms[e.alarm.id] = e.alarm;
   return 'applied';
 }
@@ -118,8 +118,14 @@ export function sortedAlarms(alarms: Record<string, Alarm>): Alarm[] {
 
 /** Alarms an operator still has to acknowledge (ISA-18.2: unacknowledged, and returned but unacknowledged). */
 export function countUnacked(alarms: readonly Alarm[]): number {
-  return alarms.filter((a) => a.state === 'unacked' || a.state === 'rtn_unacked').length;
+  return alarms.filter((a) => a.state === 'unacked' || a.state === 'rtn_unacked' || a.state === 'latched_unacked')
+    .length;
 }
 
 /** The one reactive wall state of the app. */
 export const wallState = reactive<WallState>(initialState());
+
+/** On the wall: in alarm and not hidden by shelving, design suppression or maintenance (ISA-18.2 overlays). */
+function annunciated(a: Alarm): boolean {
+  return a.state !== 'normal' && !a.shelved && !a.suppressed && !a.outOfService;
+}

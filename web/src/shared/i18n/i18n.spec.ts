@@ -26,7 +26,7 @@ describe('translate', () => {
   it('falls back to zh-CN for a key the other locale lacks', () => {
     const tables = { 'zh-CN': MESSAGES['zh-CN'], en: { 'alarms.empty': 'None' } };
     expect(translate('en', 'alarms.empty', undefined, tables)).toBe('None');
-    expect(translate('en', 'level.HH', undefined, tables)).toBe('高高');
+    expect(translate('en', 'condition.HH', undefined, tables)).toBe('高高');
   });
 
   it('has every zh-CN key in English too', () => {

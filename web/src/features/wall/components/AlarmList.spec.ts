@@ -11,8 +11,8 @@ describe('AlarmList', () => {
       props: {
         alarms: [
           hh,
-          alarm('GIA-201:hi:1', { level: 'H', state: 'acked', priority: 3 }),
-          alarm('TIA-104:lo:1', { level: 'L', state: 'rtn_unacked', priority: 3 }),
+          alarm('GIA-201:hi:1', { condition: 'H', state: 'acked', priority: 3 }),
+          alarm('TIA-104:lo:1', { condition: 'L', state: 'rtn_unacked', priority: 3 }),
         ],
         tagNames: { 'LIA-101': '1#甲醇储罐液位' },
       },
