@@ -216,7 +216,8 @@ export function renderPerformanceDoc(r: BenchResults): string {
     '',
     `Measured ${readableDate(r.date)} on ${renderMachine(r.machine)}. The bench process runs the server under test in its main ` +
       'thread and the load generator in a worker thread; Mosquitto and InfluxDB are separate processes on loopback, ' +
-      `all on the same ${r.machine.cores} cores.`,
+      `all on the same ${r.machine.cores} cores. The server runs as shipped: every message is appended to the ` +
+      'disk spool (docs/durability.md) before its PUBACK, and data health and the rules see every point.',
     '',
     `How to run: \`npm run bench\` (or \`${r.command}\`), about ${Math.ceil(r.durationS / 60)} min; it starts a ` +
       'real Mosquitto and InfluxDB like the medium tests, prints these tables and writes them here and to ' +
