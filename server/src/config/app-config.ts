@@ -37,6 +37,11 @@ export const AppConfigSchema = z.object({
   MQTT_PASSWORD: z.string().optional(),
   /** Fixed client id: with clean=false the broker keeps our QoS 1 session across restarts (DESIGN.md §5). */
   MQTT_CLIENT_ID: z.string().min(1).max(64).default('hazard-server-1'),
+  /** Sparkplug B primary host id: the server's retained `spBv1.0/STATE/{id}` (Sparkplug 3.0) names it. */
+  SPARKPLUG_HOST_ID: z
+    .string()
+    .regex(/^[^/+#]{1,64}$/, 'must be 1–64 characters without / + #')
+    .default('hazard-host'),
   /** InfluxDB 1.x base URL (http://host:8086). Unset: the embedded SQLite store under DATA_DIR. */
   INFLUX_URL: optionalUrl(['http', 'https']),
   /** InfluxDB database name; created on start when missing. */

@@ -1,4 +1,5 @@
 import type { GradeResult } from './grading';
+import type { SparkplugNodeStatus } from './sparkplug';
 import type { BrokerConnection } from './health';
 import type { HazardSource } from './site';
 
@@ -15,6 +16,8 @@ export interface ComponentHealth {
 export interface HealthResponse {
   status: 'ok' | 'degraded';
   uptimeS: number;
+  /** Sparkplug B edge node sessions (empty when no source speaks Sparkplug). */
+  sparkplug: { hostId: string; nodes: SparkplugNodeStatus[] };
   /** The broker as the ingest client sees it, with its outages (it reconnects by itself). */
   broker: ComponentHealth & { connection: BrokerConnection };
   store: ComponentHealth;

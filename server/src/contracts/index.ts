@@ -4,5 +4,6 @@ export * from './grading';
 export * from './health';
 export * from './realtime';
 export * from './site';
+export * from './sparkplug';
 export * from './telemetry';
 export * from './topics';

@@ -14,6 +14,9 @@ const IdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1–64 lette
 /** 位号: letters, digits, `-`, `_`, `.`; e.g. LIA-101, GIA-201. */
 const TagNameSchema = z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'must be 1–64 letters, digits, "-", "_" or "."');
 
+/** Sparkplug group and edge node ids are MQTT topic levels: no `/`, `+` or `#`. */
+const SparkplugIdSchema = z.string().regex(/^[^/+#]{1,64}$/, 'must be 1–64 characters without / + #');
+
 /** A point in the park's local metric frame: metres east and north of the park origin. */
 const PointSchema = z.tuple([z.number().finite(), z.number().finite()]);
 
@@ -118,6 +121,11 @@ const equipmentBase = {
   tags: z.array(TagSchema).default([]),
   /** Position in the park's local frame (m), for the map. */
   position: PointSchema.optional(),
+  /** Sparkplug B device id, when this equipment is a device of its source's edge node (DBIRTH/DDATA/DDEATH). */
+  sparkplugDeviceId: z
+    .string()
+    .regex(/^[^/+#]{1,64}$/, 'must be 1–64 characters without / + #')
+    .optional(),
 };
 
 export const TankSchema = z
@@ -236,6 +244,11 @@ export const HazardSourceSchema = z
     responsible: ResponsibleSchema,
     /** Outline in the park's local frame (m), for the risk map. */
     polygon: PolygonSchema.optional(),
+    /**
+     * The Sparkplug B edge node that speaks for this source (DESIGN.md §3): its metrics map to the tags with a
+     * `sparkplugMetric`; an equipment with `sparkplugDeviceId` is a device of this node.
+     */
+    sparkplug: z.object({ groupId: SparkplugIdSchema, edgeNodeId: SparkplugIdSchema }).strict().optional(),
     equipment: z.array(EquipmentSchema).min(1),
   })
   .strict();

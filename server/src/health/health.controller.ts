@@ -38,6 +38,7 @@ export class HealthController {
         replayedPoints: s.replayedPoints,
         droppedPoints: s.droppedPoints + (s.spool?.droppedPoints ?? 0),
       },
+      sparkplug: { hostId: this.ingest.sparkplugHostId, nodes: this.ingest.sparkplug.status() },
     };
   }
 

@@ -18,6 +18,14 @@ import { DeadLetters } from './dead-letters';
 import { decodeTelemetry, type DecodeOptions } from './json-v1.decoder';
 import { ConnectionHistory } from './connection-history';
 import { MqttClient } from './mqtt.client';
+import { decodeSparkplug, encodeSparkplug } from './sparkplug/sparkplug.codec';
+import { SparkplugHost, parseSparkplugTopic, type SpPayload, type SpTopic } from './sparkplug/sparkplug.host';
+
+/** Every Sparkplug B message, so that garbage on spBv1.0 is counted too. */
+const SPARKPLUG_SUBSCRIPTION = 'spBv1.0/#';
+
+/** A rebirth request is repeated at most this often while an edge node stays out of step. */
+const SPARKPLUG_REBIRTH_RETRY_MS = 10_000;
 
 /** Future skew tolerated on source timestamps before a point is rejected as `bad_timestamp`. */
 const MAX_FUTURE_SKEW_MS = 5 * 60_000;
@@ -38,6 +46,13 @@ export class IngestService implements OnApplicationBootstrap, OnModuleDestroy {
   readonly counters: IngestCounters = { messages: 0, points: 0 };
   private client: MqttClient | undefined;
   private readonly decodeOpts: DecodeOptions;
+  /** The Sparkplug B primary host (DESIGN.md §3); its node sessions are in `GET /api/health` under `sparkplug`. */
+  readonly sparkplug: SparkplugHost;
+  private readonly stateTopic: string;
+
+  get sparkplugHostId(): string {
+    return this.config.SPARKPLUG_HOST_ID;
+  }
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -49,6 +64,11 @@ export class IngestService implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly dataHealth: DataHealthService,
   ) {
     this.decodeOpts = { maxPayloadBytes: config.MAX_PAYLOAD_BYTES, maxFutureSkewMs: MAX_FUTURE_SKEW_MS, nowMs: 0 };
+    this.sparkplug = new SparkplugHost(sites.index, {
+      maxFutureSkewMs: MAX_FUTURE_SKEW_MS,
+      rebirthRetryMs: SPARKPLUG_REBIRTH_RETRY_MS,
+    });
+    this.stateTopic = `spBv1.0/STATE/${config.SPARKPLUG_HOST_ID}`;
     alarms.addListener((event) => storage.pushAlarmEvent(event));
   }
 
@@ -60,11 +80,16 @@ export class IngestService implements OnApplicationBootstrap, OnModuleDestroy {
         clientId: this.config.MQTT_CLIENT_ID,
         username: this.config.MQTT_USERNAME,
         password: this.config.MQTT_PASSWORD,
-        subscriptions: [TOPIC_SUBSCRIPTION],
+        subscriptions: [TOPIC_SUBSCRIPTION, SPARKPLUG_SUBSCRIPTION],
+        will: { topic: this.stateTopic, payload: JSON.stringify({ online: false, timestamp: Date.now() }) },
       },
       {
         message: (topic, payload) => this.handle(topic, payload, Date.now()),
-        connected: () => this.logger.log(`MQTT connected`),
+        connected: () => {
+          this.logger.log(`MQTT connected`);
+          // Sparkplug 3.0 primary host: retained STATE online after every (re)connect; the will says offline.
+          void this.publish(this.stateTopic, JSON.stringify({ online: true, timestamp: Date.now() }), true);
+        },
         disconnected: (reason) => this.logger.warn(`MQTT disconnected: ${reason}`),
       },
     );
@@ -78,6 +103,10 @@ export class IngestService implements OnApplicationBootstrap, OnModuleDestroy {
 
   /** One MQTT message. Never throws: whatever is wrong is dead-lettered with its reason. */
   handle(topic: string, payload: Buffer, nowMs: number): void {
+    if (topic.startsWith('spBv1.0/')) {
+      this.handleSparkplug(topic, payload, nowMs);
+      return;
+    }
     this.counters.messages++;
     try {
       const parsed = parseTopic(topic);
@@ -106,6 +135,70 @@ export class IngestService implements OnApplicationBootstrap, OnModuleDestroy {
         { reason: 'bad_envelope', detail: `internal error: ${(err as Error).message}` },
         nowMs,
       );
+    }
+  }
+
+  private handleSparkplug(topic: string, payload: Buffer, nowMs: number): void {
+    const parsed = parseSparkplugTopic(topic);
+    if (parsed === 'state' || parsed?.type === 'NCMD' || parsed?.type === 'DCMD') {
+      // Host states and commands (ours and other hosts'): not telemetry; counted with the Sparkplug messages only.
+      this.sparkplug.counters.messages[parsed === 'state' ? 'STATE' : parsed.type]++;
+      return;
+    }
+    this.counters.messages++;
+    try {
+      this.decodeSparkplug(topic, parsed, payload, nowMs);
+    } catch (err) {
+      this.deadLetters.record(
+        topic,
+        { reason: 'bad_envelope', detail: `internal error: ${(err as Error).message}` },
+        nowMs,
+      );
+    }
+  }
+
+  private decodeSparkplug(topic: string, parsed: SpTopic | null, payload: Buffer, nowMs: number): void {
+    if (!parsed) {
+      this.deadLetters.record(
+        topic,
+        { reason: 'bad_topic', detail: 'expected spBv1.0/{group}/{N|D}{BIRTH|DEATH|DATA|CMD}/{edge}[/{device}]' },
+        nowMs,
+      );
+      return;
+    }
+    if (payload.length > this.config.MAX_PAYLOAD_BYTES) {
+      this.deadLetters.record(
+        topic,
+        { reason: 'oversize', detail: `${payload.length} bytes > ${this.config.MAX_PAYLOAD_BYTES}` },
+        nowMs,
+      );
+      return;
+    }
+    let decoded: SpPayload;
+    try {
+      decoded = decodeSparkplug(payload);
+    } catch (err) {
+      this.deadLetters.record(topic, { reason: 'bad_protobuf', detail: (err as Error).message }, nowMs);
+      return;
+    }
+    const result = this.sparkplug.handle(parsed, decoded, nowMs);
+    for (const reject of result.rejects) this.deadLetters.record(topic, reject, nowMs);
+    if (result.points.length > 0) this.acceptPoints(result.points, nowMs);
+    if (result.stale) {
+      this.dataHealth.markStale(result.stale.tags, result.stale.reason, nowMs);
+      this.logger.warn(`${result.stale.detail}: ${result.stale.tags.length} tags stale`);
+    }
+    for (const cmd of result.commands) {
+      this.logger.warn(`Sparkplug rebirth requested: ${cmd.topic}`);
+      void this.publish(cmd.topic, encodeSparkplug(cmd.payload), false);
+    }
+  }
+
+  private async publish(topic: string, payload: string | Buffer, retain: boolean): Promise<void> {
+    try {
+      await this.client?.publish(topic, payload, retain);
+    } catch (err) {
+      this.logger.warn(`publish ${topic} failed: ${(err as Error).message}`);
     }
   }
 

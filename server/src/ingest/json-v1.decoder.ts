@@ -25,7 +25,14 @@ export type RejectReason =
   | 'tag_source_mismatch'
   | 'wrong_value_type'
   | 'bad_timestamp'
-  | 'bad_status';
+  | 'bad_status'
+  // Sparkplug B (ingest/sparkplug): undecodable protobuf, an edge node or metric the site model does not map, an
+  // alias the birth did not declare, data before a birth.
+  | 'bad_protobuf'
+  | 'unknown_edge_node'
+  | 'unknown_metric'
+  | 'unknown_alias'
+  | 'no_birth';
 
 export interface Reject {
   reason: RejectReason;
@@ -189,7 +196,7 @@ export function decodeTelemetry(
 }
 
 /** A value must fit its tag's kind: analog tags take numbers, valves and SIS loops their discrete states. */
-function checkValueType(kind: string, v: number | boolean | string): string | undefined {
+export function checkValueType(kind: string, v: number | boolean | string): string | undefined {
   switch (kind) {
     case 'valve_position':
       return typeof v === 'string' && VALVE_STATES.has(v)

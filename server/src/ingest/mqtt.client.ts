@@ -9,6 +9,8 @@ export interface MqttClientOptions {
   password?: string;
   /** Topics subscribed at QoS 1 (re-subscribed by the broker's persistent session after reconnects). */
   subscriptions: string[];
+  /** Last will (Sparkplug host STATE offline), retained at QoS 1. */
+  will?: { topic: string; payload: string };
 }
 
 export interface MqttClientEvents {
@@ -57,6 +59,9 @@ export class MqttClient {
       username: this.opts.username,
       password: this.opts.password,
       resubscribe: true,
+      ...(this.opts.will
+        ? { will: { topic: this.opts.will.topic, payload: Buffer.from(this.opts.will.payload), qos: 1, retain: true } }
+        : {}),
     });
     this.client = client;
     client.on('message', (topic, payload) => this.on.message(topic, payload));
@@ -95,8 +100,8 @@ export class MqttClient {
     });
   }
 
-  /** Publishes (used for retained host state later); QoS 1. */
-  publish(topic: string, payload: string, retain = false): Promise<void> {
+  /** Publishes at QoS 1 (Sparkplug host STATE, rebirth commands). */
+  publish(topic: string, payload: string | Buffer, retain = false): Promise<void> {
     const client = this.client;
     if (!client) return Promise.reject(new Error('MQTT client not started'));
     return new Promise((resolve, reject) => {

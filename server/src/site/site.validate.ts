@@ -68,6 +68,7 @@ class Checker {
   private readonly tagSeen = new Map<string, string>();
   private readonly enterpriseSeen = new Map<string, string>();
   private readonly sourceSeen = new Map<string, string>();
+  private readonly edgeNodeSeen = new Map<string, string>();
 
   add(path: string, message: string): void {
     this.problems.push({ path, message });
@@ -104,6 +105,16 @@ class Checker {
   private source(s: unknown, path: string): void {
     if (!isObj(s)) return;
     this.unique(this.sourceSeen, str(s.id), `${path}.id`, 'hazard source id');
+    if (isObj(s.sparkplug) && str(s.sparkplug.groupId) && str(s.sparkplug.edgeNodeId)) {
+      const node = `${str(s.sparkplug.groupId)}/${str(s.sparkplug.edgeNodeId)}`;
+      this.unique(this.edgeNodeSeen, node, `${path}.sparkplug`, 'Sparkplug edge node');
+    }
+    list(s.equipment).forEach((q, qi) => {
+      if (!isObj(q) || str(q.sparkplugDeviceId) === undefined) return;
+      const devPath = `${path}.equipment[${qi}].sparkplugDeviceId`;
+      if (!isObj(s.sparkplug)) this.add(devPath, "a Sparkplug device needs its hazard source's `sparkplug` edge node");
+      // Several equipment may share one device (one I/O station): a device id may repeat.
+    });
     list(s.chemicals).forEach((c, ci) => {
       if (!isObj(c) || num(c.quantityT) === undefined) return;
       if (c.chemical === undefined && c.hazardClasses === undefined) return; // the schema reports it
@@ -134,6 +145,9 @@ class Checker {
         this.unique(this.tagSeen, tag, `${tPath}.tag`, 'tag');
         const metric = str(t.sparkplugMetric);
         if (metric) this.unique(metrics, metric, `${tPath}.sparkplugMetric`, 'Sparkplug metric in this hazard source');
+        if (metric && !isObj(s.sparkplug)) {
+          this.add(`${tPath}.sparkplugMetric`, "a Sparkplug metric needs its hazard source's `sparkplug` edge node");
+        }
         this.tag(t, tPath, q);
       });
       if (q.type === 'gas_detector') this.detector(q, qPath);

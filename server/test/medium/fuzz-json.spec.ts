@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import mqtt from 'mqtt';
 import { join } from 'node:path';
 import type { HealthResponse } from '../../src/contracts';
+import { encodeSparkplug } from '../../src/ingest/sparkplug/sparkplug.codec';
 import { startTestServer, waitFor, type TestServer } from './helpers';
 
 const MQTT_URL = process.env.HAZARD_TEST_MQTT_URL!;
@@ -178,7 +179,7 @@ class Generator {
   }
 }
 
-describe('fuzz: 100,000 malformed JSON v1 messages through a real Mosquitto', () => {
+describe('fuzz: 100,000 malformed JSON v1 and 30,000 malformed Sparkplug B messages through a real Mosquitto', () => {
   let server: TestServer;
 
   beforeAll(async () => {
@@ -230,6 +231,114 @@ describe('fuzz: 100,000 malformed JSON v1 messages through a real Mosquitto', ()
     process.stderr.write(
       `[fuzz] ${MESSAGES} malformed messages in ${publishS.toFixed(1)} s; rejects ${JSON.stringify(gen.expected)}; ` +
         `${gen.validPoints} good points kept\n`,
+    );
+  }, 180_000);
+
+  it('takes protobuf garbage on spBv1.0 the same way: alive, counted by reason, good metrics stored', async () => {
+    const health = async () => (await (await fetch(`${server.httpUrl}/api/health`)).json()) as HealthResponse;
+    const before = await health();
+    const rnd = prng(7);
+    const expected: Record<string, number> = {};
+    const count = (reason: string, n = 1) => (expected[reason] = (expected[reason] ?? 0) + n);
+    const node = 'spBv1.0/BJPC/NDATA/TF01-GW';
+    const spStartMs = Math.floor(Date.now() / 1000) * 1000 - 7_200_000;
+    let ts = spStartMs;
+    let good = 0;
+    const client = await mqtt.connectAsync(MQTT_URL, { clientId: `spfuzzer-${process.pid}`, reconnectPeriod: 0 });
+    // A proper birth first, so that data messages can be judged metric by metric.
+    let seq = 0;
+    await client.publishAsync(
+      'spBv1.0/BJPC/NBIRTH/TF01-GW',
+      encodeSparkplug({
+        timestamp: ts,
+        seq: 0,
+        metrics: [
+          { name: 'bdSeq', type: 'UInt64', value: 1 },
+          { name: 'T-101/Temperature', alias: 1, type: 'Float', value: 20, timestamp: ts++ } as never,
+        ],
+      }),
+      { qos: 1 },
+    );
+    good++;
+    const total = 30_000;
+    const inFlight = new Set<Promise<unknown>>();
+    for (let i = 0; i < total; i++) {
+      const kind = Math.floor(rnd() * 4);
+      let topic = node;
+      let payload: Buffer;
+      if (kind === 0) {
+        // Wire type 7 on a field the Payload message does not define (0 or ≥ 6): the decoder must skip it and cannot.
+        // (Known fields 1–5 are read by their declared type whatever the wire type says, so they could decode.)
+        payload = Buffer.alloc(2 + Math.floor(rnd() * 100));
+        for (let b = 0; b < payload.length; b++) payload[b] = Math.floor(rnd() * 256);
+        const field = rnd() < 0.2 ? 0 : 6 + Math.floor(rnd() * 9);
+        payload[0] = (field << 3) | 7;
+        count('bad_protobuf');
+      } else if (kind === 1) {
+        topic = rnd() < 0.5 ? 'spBv1.0/NOPE/NDATA/GW-9' : 'spBv1.0/BJPC/NDATA/OTHER-GW';
+        payload = encodeSparkplug({ timestamp: ts, seq: 0, metrics: [] });
+        count('unknown_edge_node');
+      } else if (kind === 2) {
+        topic = rnd() < 0.5 ? 'spBv1.0/BJPC/XDATA/TF01-GW' : 'spBv1.0/BJPC/DDATA/TF01-GW';
+        payload = Buffer.from([0x08, 0x01]);
+        count('bad_topic');
+      } else {
+        // Mixed metrics in a well-sequenced NDATA: one good, one unknown metric, one wrong type.
+        seq = (seq + 1) % 256;
+        payload = encodeSparkplug({
+          timestamp: ts,
+          seq,
+          metrics: [
+            { name: 'T-101/Temperature', type: 'Float', value: Math.round(rnd() * 300) / 10, timestamp: ts++ },
+            { name: 'NO/SUCH/METRIC', type: 'Float', value: 1 },
+            { name: 'XV-101/Position', type: 'Float', value: 3 },
+          ] as never,
+        });
+        good++;
+        count('unknown_metric');
+        count('wrong_value_type');
+      }
+      const p = client.publishAsync(topic, payload, { qos: 1 }).finally(() => inFlight.delete(p));
+      inFlight.add(p);
+      if (inFlight.size >= 500) await Promise.race(inFlight);
+    }
+    await Promise.all(inFlight);
+    await client.endAsync();
+
+    const sent = total + 1;
+    await waitFor(
+      async () => (await health()).ingest.messages - before.ingest.messages >= sent,
+      60_000,
+      'all ingested',
+    );
+    const after = await health();
+    expect(after.ingest.messages - before.ingest.messages).toBe(sent);
+    const delta: Record<string, number> = {};
+    for (const [reason, n] of Object.entries(after.ingest.rejected)) {
+      const d = n - (before.ingest.rejected[reason] ?? 0);
+      if (d > 0) delta[reason] = d;
+    }
+    expect(delta).toEqual(expected);
+    const node0 = after.sparkplug.nodes.find((n) => n.edgeNodeId === 'TF01-GW')!;
+    expect(node0).toMatchObject({ online: true, seqGaps: 0 });
+    await waitFor(
+      async () => (await health()).ingest.storedPoints - before.ingest.storedPoints >= good,
+      30_000,
+      'good metrics stored',
+    );
+    const db = new Database(join(server.dataDir, 'telemetry.sqlite'), { readonly: true });
+    try {
+      const n = (
+        db
+          .prepare("SELECT COUNT(*) AS n FROM telemetry WHERE tag = 'TIA-101' AND ts >= ? AND ts < ?")
+          .get(spStartMs, spStartMs + total + 10) as { n: number }
+      ).n;
+      expect(n).toBe(good);
+    } finally {
+      db.close();
+    }
+    process.stderr.write(
+      `[fuzz] ${total} malformed Sparkplug messages; rejects ${JSON.stringify(expected)}; ${good} good metrics kept\n`,
     );
   }, 180_000);
 });
