@@ -11,6 +11,7 @@ import { LatestValues } from './realtime/latest-values';
 import { RealtimeGateway } from './realtime/realtime.gateway';
 import { StreamSequence } from './realtime/stream-sequence';
 import { SiteController } from './site/site.controller';
+import { HistoryController } from './storage/history.controller';
 import { SiteService } from './site/site.service';
 import { StorageService } from './storage/storage.service';
 
@@ -20,7 +21,7 @@ export class AppModule {
   static register(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      controllers: [SiteController, AlarmController, HealthController, MetricsController],
+      controllers: [SiteController, AlarmController, HealthController, MetricsController, HistoryController],
       providers: [
         { provide: APP_CONFIG, useValue: config },
         SiteService,

@@ -74,6 +74,14 @@ export const AppConfigSchema = z.object({
   SPOOL_SEGMENT_BYTES: int(65_536, 1024 ** 3, 64 * 1024 ** 2),
   /** The spool is fsync'd this often: the most a power loss can cost (a process crash costs nothing). */
   SPOOL_FSYNC_MS: int(10, 10_000, 200),
+  /** Days of raw samples kept (InfluxDB retention policy `raw`, SQLite pruning). DESIGN.md §5: at least 30. */
+  RETENTION_RAW_DAYS: int(1, 36_500, 30),
+  /** Days of the 1-minute rollup kept. */
+  RETENTION_1M_DAYS: int(1, 36_500, 365),
+  /** Days of the 1-hour rollup kept; 0 keeps it forever. */
+  RETENTION_1H_DAYS: int(0, 36_500, 0),
+  /** Most buckets one history request returns; a wider range widens the step (docs/storage.md). */
+  HISTORY_MAX_POINTS: int(10, 100_000, 2000),
   /** Largest accepted MQTT payload in bytes; larger ones are dead-lettered as `oversize`. */
   MAX_PAYLOAD_BYTES: int(256, 256 * 1_048_576, 1_048_576),
   /** Interval of throttled `telemetry` pushes over socket.io. */

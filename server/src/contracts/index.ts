@@ -1,6 +1,7 @@
 export * from './alarm';
 export * from './api';
 export * from './grading';
+export * from './history';
 export * from './health';
 export * from './realtime';
 export * from './site';

@@ -3,9 +3,21 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { PointValue } from '../contracts';
 import {
+  HOUR_MS,
+  MINUTE_MS,
+  runHistory,
+  type AggBucket,
+  type HistoryQuery,
+  type HistoryResult,
+  type HistorySegment,
+} from './history.plan';
+import {
+  DEFAULT_RETENTION,
   QUALITY_CODE,
   QUALITY_FROM_CODE,
+  type HistoryStore,
   type RawQuery,
+  type RetentionOptions,
   type StoreBatch,
   type StoredSample,
   type TelemetryStore,
@@ -19,17 +31,31 @@ interface Row {
   q: number;
 }
 
+interface AggRow {
+  bucket: number;
+  mn: number | null;
+  mx: number | null;
+  sm: number | null;
+  n: number;
+  lv: number | null;
+  ls: string | null;
+  lb: number | null;
+}
+
 /**
  * Embedded store: one SQLite file in WAL mode (DESIGN.md §5). A batch is one transaction with prepared
  * statements; numbers go to `v`, discrete states to `s`, booleans to `b`.
  */
-export class SqliteStore implements TelemetryStore {
+export class SqliteStore implements TelemetryStore, HistoryStore {
   readonly description: string;
   private db: Database.Database | undefined;
   private insertPoint: Database.Statement | undefined;
   private insertAlarm: Database.Statement | undefined;
 
-  constructor(private readonly file: string) {
+  constructor(
+    private readonly file: string,
+    private readonly retention: RetentionOptions = DEFAULT_RETENTION,
+  ) {
     this.description = `sqlite ${file}`;
   }
 
@@ -78,6 +104,7 @@ export class SqliteStore implements TelemetryStore {
         condition, priority, value, limit_value, user, comment, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.db = db;
+    this.initRollups(db);
     await Promise.resolve();
   }
 
@@ -139,6 +166,149 @@ export class SqliteStore implements TelemetryStore {
       const v: PointValue = r.v !== null ? r.v : r.s !== null ? r.s : r.b === 1;
       return { tsMs: r.ts, v, q: QUALITY_FROM_CODE[r.q] ?? 'good' };
     });
+  }
+
+  private initRollups(db: Database.Database): void {
+    // Rollups of `telemetry` (DESIGN.md §5): one row per tag and closed bucket, rewritten idempotently by the job.
+    // `sum` rather than mean so that buckets merge into wider ones with an exact mean.
+    for (const table of ['telemetry_1m', 'telemetry_1h']) {
+      db.exec(`
+        CREATE TABLE IF NOT EXISTS ${table} (
+          tag TEXT NOT NULL, ts INTEGER NOT NULL, min REAL, max REAL, sum REAL, count INTEGER NOT NULL,
+          last_v REAL, last_s TEXT, last_b INTEGER, PRIMARY KEY (tag, ts)
+        ) WITHOUT ROWID;
+        CREATE INDEX IF NOT EXISTS ${table}_ts ON ${table} (ts);
+      `);
+    }
+    db.exec('CREATE TABLE IF NOT EXISTS rollup_state (name TEXT PRIMARY KEY, until_ms INTEGER NOT NULL)');
+  }
+
+  /** Distinct tags by a loose index scan of (tag, ts): one index seek per tag instead of a table scan. */
+  private static readonly TAGS_CTE = `tags(tag) AS (
+      SELECT (SELECT MIN(tag) FROM telemetry)
+      UNION ALL SELECT (SELECT MIN(tag) FROM telemetry WHERE tag > tags.tag) FROM tags WHERE tags.tag IS NOT NULL
+    )`;
+
+  private rollupRawTo1m(fromMs: number, untilMs: number): void {
+    this.open()
+      .prepare(
+        `WITH RECURSIVE ${SqliteStore.TAGS_CTE},
+        agg AS (
+          SELECT r.tag AS tag, r.ts - r.ts % ${MINUTE_MS} AS bucket, MIN(r.v) AS mn, MAX(r.v) AS mx, SUM(r.v) AS sm,
+            COUNT(*) AS n, MAX(r.ts) AS lts
+          FROM tags JOIN telemetry r ON r.tag = tags.tag AND r.ts >= ? AND r.ts < ?
+          GROUP BY r.tag, bucket
+        )
+        INSERT OR REPLACE INTO telemetry_1m (tag, ts, min, max, sum, count, last_v, last_s, last_b)
+        SELECT agg.tag, agg.bucket, agg.mn, agg.mx, agg.sm, agg.n, t.v, t.s, t.b
+        FROM agg JOIN telemetry t ON t.tag = agg.tag AND t.ts = agg.lts`,
+      )
+      .run(fromMs, untilMs);
+  }
+
+  private rollup1mTo1h(fromMs: number, untilMs: number): void {
+    this.open()
+      .prepare(
+        `WITH agg AS (
+          SELECT tag, ts - ts % ${HOUR_MS} AS bucket, MIN(min) AS mn, MAX(max) AS mx, SUM(sum) AS sm,
+            SUM(count) AS n, MAX(ts) AS lts
+          FROM telemetry_1m WHERE ts >= ? AND ts < ? GROUP BY tag, bucket
+        )
+        INSERT OR REPLACE INTO telemetry_1h (tag, ts, min, max, sum, count, last_v, last_s, last_b)
+        SELECT agg.tag, agg.bucket, agg.mn, agg.mx, agg.sm, agg.n, m.last_v, m.last_s, m.last_b
+        FROM agg JOIN telemetry_1m m ON m.tag = agg.tag AND m.ts = agg.lts`,
+      )
+      .run(fromMs, untilMs);
+  }
+
+  async backfillRollups(fromMs: number, toMs: number): Promise<void> {
+    const from1m = Math.floor(fromMs / MINUTE_MS) * MINUTE_MS;
+    const until1m = Math.ceil(toMs / MINUTE_MS) * MINUTE_MS;
+    // An hour of raw samples per statement, yielding in between: a long catch-up must not stall ingestion.
+    for (let t = from1m; t < until1m; t += HOUR_MS) {
+      this.rollupRawTo1m(t, Math.min(until1m, t + HOUR_MS));
+      await new Promise((r) => setImmediate(r));
+    }
+    this.rollup1mTo1h(Math.floor(from1m / HOUR_MS) * HOUR_MS, Math.ceil(until1m / HOUR_MS) * HOUR_MS);
+  }
+
+  /**
+   * Every minute: rolls up the minutes closed since the last run (and re-does the two before, like InfluxDB's
+   * RESAMPLE FOR 2m, for samples that arrived late), then prunes each series past its retention.
+   */
+  async maintain(nowMs: number): Promise<void> {
+    const db = this.open();
+    const closedMs = Math.floor(nowMs / MINUTE_MS) * MINUTE_MS;
+    const state = db.prepare("SELECT until_ms AS untilMs FROM rollup_state WHERE name = 'rollup'").get() as
+      { untilMs: number } | undefined;
+    let fromMs = closedMs - 2 * MINUTE_MS;
+    if (state) fromMs = Math.min(fromMs, state.untilMs - 2 * MINUTE_MS);
+    else {
+      const first = db
+        .prepare(
+          `WITH RECURSIVE ${SqliteStore.TAGS_CTE} SELECT MIN((SELECT MIN(ts) FROM telemetry WHERE tag = tags.tag)) AS ts FROM tags WHERE tag IS NOT NULL`,
+        )
+        .get() as { ts: number | null };
+      if (first.ts !== null) fromMs = Math.min(fromMs, first.ts);
+    }
+    if (this.retention.rawMs !== null) fromMs = Math.max(fromMs, nowMs - this.retention.rawMs - MINUTE_MS);
+    await this.backfillRollups(fromMs, closedMs);
+    db.prepare("INSERT OR REPLACE INTO rollup_state (name, until_ms) VALUES ('rollup', ?)").run(closedMs);
+    this.prune(nowMs);
+  }
+
+  private prune(nowMs: number): void {
+    const db = this.open();
+    const { rawMs, rollup1mMs, rollup1hMs } = this.retention;
+    if (rawMs !== null) {
+      const tags = db
+        .prepare(`WITH RECURSIVE ${SqliteStore.TAGS_CTE} SELECT tag FROM tags WHERE tag IS NOT NULL`)
+        .pluck()
+        .all() as string[];
+      const del = db.prepare('DELETE FROM telemetry WHERE tag = ? AND ts < ?');
+      db.transaction(() => {
+        for (const tag of tags) del.run(tag, nowMs - rawMs);
+      })();
+    }
+    if (rollup1mMs !== null) db.prepare('DELETE FROM telemetry_1m WHERE ts < ?').run(nowMs - rollup1mMs);
+    if (rollup1hMs !== null) db.prepare('DELETE FROM telemetry_1h WHERE ts < ?').run(nowMs - rollup1hMs);
+  }
+
+  queryHistory(q: HistoryQuery): Promise<HistoryResult> {
+    return runHistory(q, (tag, segment, stepMs) => Promise.resolve(this.aggregate(tag, segment, stepMs)));
+  }
+
+  private aggregate(tag: string, seg: HistorySegment, stepMs: number): AggBucket[] {
+    const sql =
+      seg.source === 'raw'
+        ? `WITH agg AS (
+            SELECT ts - ts % @step AS bucket, MIN(v) AS mn, MAX(v) AS mx, SUM(v) AS sm, COUNT(*) AS n, MAX(ts) AS lts
+            FROM telemetry WHERE tag = @tag AND ts >= @from AND ts < @until GROUP BY bucket
+          )
+          SELECT agg.*, t.v AS lv, t.s AS ls, t.b AS lb
+          FROM agg JOIN telemetry t ON t.tag = @tag AND t.ts = agg.lts ORDER BY bucket`
+        : `WITH agg AS (
+            SELECT ts - ts % @step AS bucket, MIN(min) AS mn, MAX(max) AS mx, SUM(sum) AS sm, SUM(count) AS n,
+              MAX(ts) AS lts
+            FROM telemetry_${seg.source} WHERE tag = @tag AND ts >= @from AND ts < @until GROUP BY bucket
+          )
+          SELECT agg.*, m.last_v AS lv, m.last_s AS ls, m.last_b AS lb
+          FROM agg JOIN telemetry_${seg.source} m ON m.tag = @tag AND m.ts = agg.lts ORDER BY bucket`;
+    const rows = this.open().prepare(sql).all({ tag, step: stepMs, from: seg.fromMs, until: seg.untilMs }) as AggRow[];
+    const out: AggBucket[] = [];
+    for (const r of rows) {
+      // Two raw samples with the same time join twice; the first is enough.
+      if (out.length > 0 && out[out.length - 1]!.tsMs === r.bucket) continue;
+      out.push({
+        tsMs: r.bucket,
+        min: r.mn,
+        max: r.mx,
+        sum: r.sm,
+        count: r.n,
+        last: r.lv !== null ? r.lv : r.ls !== null ? r.ls : r.lb !== null ? r.lb === 1 : null,
+      });
+    }
+    return out;
   }
 
   async ping(): Promise<void> {

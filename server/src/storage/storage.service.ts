@@ -11,33 +11,50 @@ import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import type { AlarmEvent, ComponentHealth, SamplePoint } from '../contracts';
 import { InfluxStore } from './influx.store';
 import { SqliteStore } from './sqlite.store';
-import type { TelemetryStore } from './store.port';
+import type { HistoryQuery, HistoryResult } from './history.plan';
+import type { HistoryStore, RetentionOptions, TelemetryStore } from './store.port';
 import { Spool } from './spool';
 import { WriteBuffer, type WriteBufferStats } from './write-buffer';
 
 /** Picks the store from config (InfluxDB when INFLUX_URL is set, else SQLite) and owns the write buffer. */
-export function createStore(config: AppConfig): TelemetryStore {
+export function createStore(config: AppConfig): TelemetryStore & HistoryStore {
+  const retention = retentionOf(config);
   if (config.INFLUX_URL) {
     return new InfluxStore({
       url: config.INFLUX_URL,
       database: config.INFLUX_DB,
       username: config.INFLUX_USERNAME,
       password: config.INFLUX_PASSWORD,
+      retention,
     });
   }
-  return new SqliteStore(resolve(config.DATA_DIR, 'telemetry.sqlite'));
+  return new SqliteStore(resolve(config.DATA_DIR, 'telemetry.sqlite'), retention);
 }
+
+const DAY_MS = 86_400_000;
+
+export function retentionOf(config: AppConfig): RetentionOptions {
+  return {
+    rawMs: config.RETENTION_RAW_DAYS * DAY_MS,
+    rollup1mMs: config.RETENTION_1M_DAYS * DAY_MS,
+    rollup1hMs: config.RETENTION_1H_DAYS === 0 ? null : config.RETENTION_1H_DAYS * DAY_MS,
+  };
+}
+
+/** Rollup upkeep interval: the SQLite job closes each minute; InfluxDB runs its continuous queries itself. */
+const MAINTAIN_MS = 60_000;
 
 @Injectable()
 export class StorageService implements OnModuleInit, BeforeApplicationShutdown, OnApplicationShutdown {
   private readonly logger = new Logger(StorageService.name);
-  readonly store: TelemetryStore;
+  readonly store: TelemetryStore & HistoryStore;
+  private maintainTimer: NodeJS.Timeout | null = null;
   private readonly buffer: WriteBuffer;
   private lastError: string | undefined;
 
   private readonly spool: Spool | undefined;
 
-  constructor(@Inject(APP_CONFIG) config: AppConfig) {
+  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {
     this.store = createStore(config);
     if (config.SPOOL_MAX_BYTES > 0) {
       this.spool = Spool.open({
@@ -83,11 +100,32 @@ export class StorageService implements OnModuleInit, BeforeApplicationShutdown, 
     }
     this.buffer.start();
     this.logger.log(`store: ${this.store.description}`);
+    if (this.config.RETENTION_RAW_DAYS < 30) {
+      this.logger.warn(
+        `RETENTION_RAW_DAYS=${this.config.RETENTION_RAW_DAYS}: raw data is kept less than the 30 days DESIGN.md §5 asks for`,
+      );
+    }
+    this.maintainTimer = setInterval(() => void this.maintain(Date.now()), MAINTAIN_MS);
+    this.maintainTimer.unref();
   }
 
   /** Hot path, once per message: spooled to disk (synchronously, before the PUBACK), then buffered. */
   pushPoints(points: readonly SamplePoint[]): void {
     this.buffer.pushPoints(points);
+  }
+
+  /** Rollups and retention upkeep (SQLite; InfluxDB does its own); errors are logged, never thrown. */
+  async maintain(nowMs: number): Promise<void> {
+    try {
+      await this.store.maintain(nowMs);
+    } catch (err) {
+      this.logger.error(`rollup upkeep failed: ${(err as Error).message}`);
+    }
+  }
+
+  /** Trend of one tag (docs/storage.md): raw or rolled-up buckets by the span, at most HISTORY_MAX_POINTS. */
+  history(q: Omit<HistoryQuery, 'maxPoints'>): Promise<HistoryResult> {
+    return this.store.queryHistory({ ...q, maxPoints: this.config.HISTORY_MAX_POINTS });
   }
 
   pushAlarmEvent(event: AlarmEvent): void {
@@ -116,6 +154,8 @@ export class StorageService implements OnModuleInit, BeforeApplicationShutdown, 
 
   /** Flushes everything before the store closes (DESIGN.md §5: shutdown flushes). */
   async beforeApplicationShutdown(): Promise<void> {
+    if (this.maintainTimer) clearInterval(this.maintainTimer);
+    this.maintainTimer = null;
     await this.buffer.drain();
   }
 

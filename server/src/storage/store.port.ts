@@ -1,4 +1,5 @@
 import type { AlarmEvent, PointValue, Quality, SamplePoint } from '../contracts';
+import type { HistoryQuery, HistoryResult } from './history.plan';
 
 /** One batch handed to the store in a single request (DESIGN.md §5: no request per point). */
 export interface StoreBatch {
@@ -36,6 +37,34 @@ export interface TelemetryStore {
   /** Resolves when the store answers. */
   ping(): Promise<void>;
   close(): Promise<void>;
+}
+
+/** How long each series is kept; null is forever (DESIGN.md §5: raw at least 30 days). */
+export interface RetentionOptions {
+  rawMs: number | null;
+  rollup1mMs: number | null;
+  rollup1hMs: number | null;
+}
+
+/** Raw 30 days, 1-minute rollup a year, 1-hour rollup forever. */
+export const DEFAULT_RETENTION: RetentionOptions = {
+  rawMs: 30 * 86_400_000,
+  rollup1mMs: 365 * 86_400_000,
+  rollup1hMs: null,
+};
+
+/**
+ * Trends over any span (DESIGN.md §5): 1-minute and 1-hour rollups of min, max, mean, last and count per tag,
+ * kept by the store (InfluxDB continuous queries, a SQLite job), and one query that picks raw or a rollup by step.
+ * Kept apart from TelemetryStore so the write path does not depend on it.
+ */
+export interface HistoryStore {
+  /** Buckets of one tag; see history.plan.ts for how the step and the source are chosen. */
+  queryHistory(q: HistoryQuery): Promise<HistoryResult>;
+  /** Recomputes the rollups of `[fromMs, toMs)` from raw samples (idempotent; also for operators after an outage). */
+  backfillRollups(fromMs: number, toMs: number): Promise<void>;
+  /** Periodic upkeep, called every minute: rollups of closed buckets and retention where the database does not. */
+  maintain(nowMs: number): Promise<void>;
 }
 
 /** Nest injection token of the TelemetryStore. */

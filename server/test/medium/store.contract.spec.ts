@@ -3,10 +3,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { requireService } from '../../../test/harness/env';
-import type { AlarmEvent, SamplePoint } from '../../src/contracts';
+import type { AlarmEvent, HistoryBucket, SamplePoint } from '../../src/contracts';
 import { InfluxStore } from '../../src/storage/influx.store';
 import { SqliteStore } from '../../src/storage/sqlite.store';
-import type { TelemetryStore } from '../../src/storage/store.port';
+import type { HistoryStore, TelemetryStore } from '../../src/storage/store.port';
+
+const HOUR = 3_600_000;
 
 interface Adapter {
   name: string;
@@ -143,5 +145,140 @@ describe.each(adapters)('TelemetryStore contract: $name', (adapter) => {
       },
     };
     await expect(sut.writeBatch({ points: [], alarmEvents: [event] })).resolves.toBeUndefined();
+  });
+});
+
+/** The same data, the same answers, whichever adapter: raw and rolled-up history (docs/storage.md). */
+describe.each(adapters)('HistoryStore contract: $name', (adapter) => {
+  let sut: TelemetryStore & HistoryStore;
+  let dispose: () => Promise<void>;
+  const H0 = Math.floor((Date.now() - 6 * HOUR) / HOUR) * HOUR;
+  const nowMs = H0 + 6 * HOUR;
+  /** One numeric sample every 10 s for 3 h, and a valve that changes state every 7 minutes. */
+  const numeric = Array.from({ length: (3 * HOUR) / 10_000 }, (_, i) => ({
+    ts: H0 + i * 10_000,
+    v: ((i * 7) % 50) - 10,
+  }));
+  const valve = Array.from({ length: 26 }, (_, i) => ({
+    ts: H0 + i * 5 * 60_000 + 500,
+    v: i % 2 === 0 ? 'open' : 'closed',
+  }));
+
+  /** What every adapter must answer for `[from, to)` in buckets of `step`, computed here from the samples. */
+  function expected(from: number, to: number, step: number) {
+    const buckets = new Map<number, number[]>();
+    for (const s of numeric) {
+      if (s.ts < from || s.ts >= to) continue;
+      const b = Math.floor(s.ts / step) * step;
+      buckets.set(b, [...(buckets.get(b) ?? []), s.v]);
+    }
+    return [...buckets.entries()].map(([tsMs, vs]) => ({
+      tsMs,
+      min: Math.min(...vs),
+      max: Math.max(...vs),
+      mean: vs.reduce((a, b) => a + b, 0) / vs.length,
+      last: vs[vs.length - 1],
+      count: vs.length,
+    }));
+  }
+
+  beforeAll(async () => {
+    const created = await adapter.create();
+    sut = created.store as TelemetryStore & HistoryStore;
+    dispose = created.dispose;
+    await sut.init();
+    const points = [
+      ...numeric.map((s) => point('TIA-101', s.ts, s.v)),
+      ...valve.map((s) => point('XV-101', s.ts, s.v)),
+    ];
+    for (let i = 0; i < points.length; i += 5000) {
+      await sut.writeBatch({ points: points.slice(i, i + 5000), alarmEvents: [] });
+    }
+    await sut.backfillRollups(H0, H0 + 3 * HOUR);
+  }, 120_000);
+
+  afterAll(() => dispose?.(), 30_000);
+
+  const near = (buckets: HistoryBucket[]) =>
+    buckets.map((b) => ({ ...b, mean: b.mean === null ? null : Math.round(b.mean * 1e9) / 1e9 }));
+  const round = (xs: ReturnType<typeof expected>) => xs.map((b) => ({ ...b, mean: Math.round(b.mean * 1e9) / 1e9 }));
+
+  it('answers a 10-minute span from raw samples, one bucket a minute, min/max/mean/last/count exact', async () => {
+    const r = await sut.queryHistory({
+      tag: 'TIA-101',
+      fromMs: H0,
+      toMs: H0 + 10 * 60_000 - 1,
+      stepMs: 60_000,
+      maxPoints: 2000,
+      nowMs,
+    });
+    expect(r.resolution).toBe('1m');
+    const raw = await sut.queryHistory({
+      tag: 'TIA-101',
+      fromMs: H0,
+      toMs: H0 + 10 * 60_000 - 1,
+      stepMs: 30_000,
+      maxPoints: 2000,
+      nowMs,
+    });
+    expect(raw.resolution).toBe('raw');
+    expect(near(raw.buckets)).toEqual(round(expected(H0, H0 + 10 * 60_000, 30_000)));
+    expect(near(r.buckets)).toEqual(round(expected(H0, H0 + 10 * 60_000, 60_000)));
+  });
+
+  it('answers 3 hours in 5-minute steps from the 1-minute rollup, and in hours from the 1-hour rollup', async () => {
+    const fiveMin = await sut.queryHistory({
+      tag: 'TIA-101',
+      fromMs: H0,
+      toMs: H0 + 3 * HOUR - 1,
+      stepMs: 5 * 60_000,
+      maxPoints: 2000,
+      nowMs,
+    });
+    expect({ resolution: fiveMin.resolution, n: fiveMin.buckets.length }).toEqual({ resolution: '1m', n: 36 });
+    expect(near(fiveMin.buckets)).toEqual(round(expected(H0, H0 + 3 * HOUR, 5 * 60_000)));
+    const hourly = await sut.queryHistory({
+      tag: 'TIA-101',
+      fromMs: H0,
+      toMs: H0 + 3 * HOUR - 1,
+      stepMs: HOUR,
+      maxPoints: 2000,
+      nowMs,
+    });
+    expect(hourly.resolution).toBe('1h');
+    expect(near(hourly.buckets)).toEqual(round(expected(H0, H0 + 3 * HOUR, HOUR)));
+  });
+
+  it('gives discrete tags their last state per bucket and no min/max/mean', async () => {
+    const r = await sut.queryHistory({
+      tag: 'XV-101',
+      fromMs: H0,
+      toMs: H0 + HOUR - 1,
+      stepMs: 15 * 60_000,
+      maxPoints: 2000,
+      nowMs,
+    });
+    const want = [0, 1, 2, 3].map((k) => {
+      const inBucket = valve.filter((x) => x.ts >= H0 + k * 15 * 60_000 && x.ts < H0 + (k + 1) * 15 * 60_000);
+      return [k * 15 * 60_000, inBucket.at(-1)!.v, inBucket.length, null, null];
+    });
+    expect(want.map((w) => w[1])).toContain('closed');
+    expect(r.buckets.map((b) => [b.tsMs - H0, b.last, b.count, b.min, b.mean])).toEqual(want);
+  });
+
+  it('widens the step to stay within maxPoints and says so', async () => {
+    const r = await sut.queryHistory({
+      tag: 'TIA-101',
+      fromMs: H0,
+      toMs: H0 + 3 * HOUR - 1,
+      stepMs: 10_000,
+      maxPoints: 20,
+      nowMs,
+    });
+    expect(r.widened).toBe(true);
+    expect(r.buckets.length).toBeLessThanOrEqual(20);
+    expect(r.note).toMatch(/at most 20 buckets/);
+    const total = r.buckets.reduce((n, b) => n + b.count, 0);
+    expect(total).toBe(numeric.length);
   });
 });
