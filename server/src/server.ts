@@ -21,6 +21,8 @@ export interface RunningServer {
   httpUrl: string;
   /** URL of the broker the server ingests from (the embedded one when MQTT_URL is unset). */
   mqttUrl: string;
+  /** Port of the embedded broker's MQTT-over-TLS listener; 0 without one. */
+  mqttTlsPort: number;
   webServed: boolean;
   close(): Promise<void>;
 }
@@ -45,6 +47,7 @@ export async function startServer(
     app,
     httpUrl: `http://127.0.0.1:${addr.port}`,
     mqttUrl: broker.url,
+    mqttTlsPort: broker.embeddedTlsPort,
     webServed,
     close: () => app.close(),
   };

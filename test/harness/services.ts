@@ -169,7 +169,13 @@ function spawnLogged(bin: string, args: string[], dir: string): { child: ChildPr
  * Starts a real Mosquitto on a free loopback port, anonymous. Without `persistence` (the default) a restart
  * forgets sessions; with it, Mosquitto keeps them in its directory across `halt()` and `resume()`.
  */
-export async function startMosquitto(opts: { persistence?: boolean } = {}): Promise<RunningService> {
+export async function startMosquitto(
+  opts: {
+    persistence?: boolean;
+    /** Secured broker (docs/mqtt-security.md): no anonymous clients, this password file and ACL. */
+    auth?: { passwordFile: string; aclFile: string };
+  } = {},
+): Promise<RunningService> {
   const bin = ensureBinary('mosquitto');
   const dir = mkdtempSync(join(tmpdir(), 'hazard-mosquitto-'));
   const port = await freePort();
@@ -178,7 +184,9 @@ export async function startMosquitto(opts: { persistence?: boolean } = {}): Prom
     conf,
     [
       `listener ${port} 127.0.0.1`,
-      'allow_anonymous true',
+      ...(opts.auth
+        ? ['allow_anonymous false', `password_file ${opts.auth.passwordFile}`, `acl_file ${opts.auth.aclFile}`]
+        : ['allow_anonymous true']),
       ...(opts.persistence
         ? ['persistence true', `persistence_location ${dir}/`, 'autosave_on_changes true', 'autosave_interval 1']
         : ['persistence false']),

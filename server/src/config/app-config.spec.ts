@@ -97,4 +97,16 @@ describe(loadConfig.name, () => {
   it('ignores variables it does not know', () => {
     expect(() => loadConfig({ PATH: '/usr/bin', HOME: '/root' })).not.toThrow();
   });
+
+  it('names the missing half of an MQTT TLS certificate/key pair', () => {
+    const sut = configError({ MQTT_TLS_CERT: '/etc/hazard/server.crt' });
+
+    expect(sut.message).toContain('MQTT_TLS_KEY="": MQTT_TLS_CERT and MQTT_TLS_KEY go together');
+  });
+
+  it('refuses an MQTT_ALLOW_ANONYMOUS that is not auto, true or false', () => {
+    const sut = configError({ MQTT_ALLOW_ANONYMOUS: 'yes' });
+
+    expect(sut.message).toContain('MQTT_ALLOW_ANONYMOUS="yes"');
+  });
 });

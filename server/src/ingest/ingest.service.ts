@@ -78,8 +78,7 @@ export class IngestService implements OnApplicationBootstrap, OnModuleDestroy {
       {
         url: this.broker.url,
         clientId: this.config.MQTT_CLIENT_ID,
-        username: this.config.MQTT_USERNAME,
-        password: this.config.MQTT_PASSWORD,
+        ...this.broker.credentials,
         subscriptions: [TOPIC_SUBSCRIPTION, SPARKPLUG_SUBSCRIPTION],
         will: { topic: this.stateTopic, payload: JSON.stringify({ online: false, timestamp: Date.now() }) },
       },

@@ -1,5 +1,6 @@
 import { Controller, Get, Header } from '@nestjs/common';
 import { AlarmService } from '../alarms/alarm.service';
+import { BrokerService } from '../broker/broker.service';
 import { DataHealthService } from '../health/data-health.service';
 import { IngestService } from '../ingest/ingest.service';
 import { StorageService } from '../storage/storage.service';
@@ -12,6 +13,7 @@ export class MetricsController {
     private readonly storage: StorageService,
     private readonly alarms: AlarmService,
     private readonly dataHealth: DataHealthService,
+    private readonly brokerService: BrokerService,
   ) {}
 
   @Get()
@@ -106,6 +108,9 @@ export class MetricsController {
       '# HELP hazard_broker_connected Whether the ingest client is connected to the broker.',
       '# TYPE hazard_broker_connected gauge',
       `hazard_broker_connected ${broker.connected ? 1 : 0}`,
+      '# HELP hazard_mqtt_refused_total Embedded broker refusals (bad credentials, ACL) by what was refused.',
+      '# TYPE hazard_mqtt_refused_total counter',
+      ...Object.entries(this.brokerService.denied).map(([what, n]) => `hazard_mqtt_refused_total{what="${what}"} ${n}`),
       '',
     ];
     return lines.join('\n');
