@@ -10,6 +10,8 @@ import { MetricsController } from './metrics/metrics.controller';
 import { LatestValues } from './realtime/latest-values';
 import { RealtimeGateway } from './realtime/realtime.gateway';
 import { StreamSequence } from './realtime/stream-sequence';
+import { RiskController } from './risk/risk.controller';
+import { RiskService } from './risk/risk.service';
 import { SiteController } from './site/site.controller';
 import { HistoryController } from './storage/history.controller';
 import { SiteService } from './site/site.service';
@@ -21,7 +23,14 @@ export class AppModule {
   static register(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      controllers: [SiteController, AlarmController, HealthController, MetricsController, HistoryController],
+      controllers: [
+        SiteController,
+        AlarmController,
+        HealthController,
+        MetricsController,
+        HistoryController,
+        RiskController,
+      ],
       providers: [
         { provide: APP_CONFIG, useValue: config },
         SiteService,
@@ -32,6 +41,7 @@ export class AppModule {
         AlarmService,
         DataHealthService,
         IngestService,
+        RiskService,
         RealtimeGateway,
       ],
     };

@@ -114,6 +114,8 @@ export const AppConfigSchema = z
     ALARM_NOTIFY_P1_MIN: int(1, 1440, 5),
     /** Longest an operator may shelve an alarm, minutes (ISA-18.2: shelving is always time-limited). */
     ALARM_SHELVE_MAX_MIN: int(1, 10_080, 480),
+    /** Risk: an SIS bypass older than this many minutes is standing and forces at least orange (docs/risk-model.md). */
+    RISK_SIS_BYPASS_LONG_MIN: int(1, 10_080, 480),
     /** Log level: error, warn, log, debug. */
     LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug']).default('log'),
   })

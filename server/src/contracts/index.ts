@@ -4,6 +4,7 @@ export * from './grading';
 export * from './history';
 export * from './health';
 export * from './realtime';
+export * from './risk';
 export * from './site';
 export * from './sparkplug';
 export * from './telemetry';

@@ -1,4 +1,5 @@
 import type { Alarm, AlarmEvent } from './alarm';
+import type { RiskEvent, RiskOverview } from './risk';
 import type { SiteModel } from './site';
 import type { PointValue, Quality } from './telemetry';
 
@@ -21,6 +22,8 @@ export interface SnapshotEvent {
   site: SiteModel;
   activeAlarms: Alarm[];
   latest: Record<string, LatestValue>;
+  /** Four-colour risk of the park, its enterprises and every hazard source (docs/risk-model.md). */
+  risk: RiskOverview;
 }
 
 /** Throttled latest values (never raw points), at most a few times a second. */
@@ -32,6 +35,8 @@ export interface TelemetryEvent {
 export interface ServerToClientEvents {
   snapshot: (e: SnapshotEvent) => void;
   alarm: (e: AlarmEvent) => void;
+  /** Sources whose risk changed, with their enterprises and the park; takes a `seq` like `alarm`. */
+  risk: (e: RiskEvent) => void;
   telemetry: (e: TelemetryEvent) => void;
 }
 

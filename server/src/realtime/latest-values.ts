@@ -21,6 +21,11 @@ export class LatestValues {
     this.dirty.add(p.tag);
   }
 
+  /** The latest value of one tag (the cache's own object: read, do not keep or change it). */
+  get(tag: string): Readonly<LatestValue> | undefined {
+    return this.values.get(tag);
+  }
+
   all(): Record<string, LatestValue> {
     const out: Record<string, LatestValue> = {};
     for (const [tag, v] of this.values) out[tag] = { ...v };

@@ -16,6 +16,7 @@ import {
   type SnapshotEvent,
 } from '../contracts';
 import { AlarmService } from '../alarms/alarm.service';
+import { RiskService } from '../risk/risk.service';
 import { SiteService } from '../site/site.service';
 import { LatestValues } from './latest-values';
 import { StreamSequence } from './stream-sequence';
@@ -39,10 +40,12 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnAp
     private readonly alarms: AlarmService,
     private readonly latest: LatestValues,
     private readonly sequence: StreamSequence,
+    private readonly risk: RiskService,
   ) {}
 
   afterInit(): void {
     this.alarms.addListener((event) => this.nsp.emit('alarm', event));
+    this.risk.addListener((event) => this.nsp.emit('risk', event));
     this.timer = setInterval(() => this.pushTelemetry(), this.config.REALTIME_TELEMETRY_MS);
     this.timer.unref();
   }
@@ -63,6 +66,7 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnAp
       site: this.sites.site,
       activeAlarms: this.alarms.list('active'),
       latest: this.latest.all(),
+      risk: this.risk.overview(),
     };
   }
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { AlarmEvent, SnapshotEvent } from '@hazard/server/contracts';
 import type { ConnectRealtime, RealtimeHandlers } from '../../shared/socket/realtime';
 import { startWallFeed } from './useWallFeed';
-import { alarm, site } from './wall.fixtures';
+import { alarm, riskOverview, site } from './wall.fixtures';
 import { initialState } from './wall.store';
 
 /** A fake of the socket adapter: the test drives the handlers and counts resync requests. */
@@ -18,7 +18,14 @@ function fakeConnection() {
   return { fake, connect };
 }
 
-const snapshot = (seq: number): SnapshotEvent => ({ seq, serverTime: 1000, site, activeAlarms: [], latest: {} });
+const snapshot = (seq: number): SnapshotEvent => ({
+  seq,
+  serverTime: 1000,
+  site,
+  activeAlarms: [],
+  latest: {},
+  risk: riskOverview(seq),
+});
 const raise = (seq: number): AlarmEvent => ({
   seq,
   tsMs: 1,

@@ -3,6 +3,7 @@ import { config } from '../../config';
 import { connectRealtime, type ConnectRealtime, type RealtimeConnection } from '../../shared/socket/realtime';
 import {
   applyAlarmEvent,
+  applyRiskEvent,
   applySnapshot,
   applyTelemetry,
   resyncDue,
@@ -40,6 +41,9 @@ export function startWallFeed(
     snapshot: (e) => applySnapshot(state, e, clock()),
     alarm: (e) => {
       if (applyAlarmEvent(state, e) === 'gap') tick(clock());
+    },
+    risk: (e) => {
+      if (applyRiskEvent(state, e) === 'gap') tick(clock());
     },
     telemetry: (e) => applyTelemetry(state, e, clock()),
   });

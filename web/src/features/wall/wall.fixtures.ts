@@ -1,4 +1,4 @@
-import type { Alarm, LatestValue, SiteModel } from '@hazard/server/contracts';
+import type { Alarm, LatestValue, RiskOverview, SiteModel, SourceRisk } from '@hazard/server/contracts';
 
 /** Test data for the wall specs (imported by *.spec.ts only). */
 
@@ -111,5 +111,28 @@ export function alarm(id: string, over: Partial<Alarm> = {}): Alarm {
     updatedAt: 1000,
     message: '',
     ...over,
+  };
+}
+
+/** A quiet risk overview of the fixture site: one blue source. */
+export function riskOverview(seq: number): RiskOverview {
+  const source: SourceRisk = {
+    sourceId: 's',
+    enterpriseId: 'e',
+    level: 'blue',
+    score: 99,
+    grade: 3,
+    reasons: [{ code: 'grade', points: 1, text: '三级重大危险源' }],
+    computedAt: 1000,
+    modelVersion: 'risk-1',
+  };
+  const quiet = { level: 'blue' as const, score: 99, counts: { blue: 1, yellow: 0, orange: 0, red: 0 }, reasons: [] };
+  return {
+    seq,
+    computedAt: 1000,
+    modelVersion: 'risk-1',
+    park: quiet,
+    enterprises: [{ enterpriseId: 'e', ...quiet }],
+    sources: [source],
   };
 }

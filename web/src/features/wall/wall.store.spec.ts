@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { Alarm, AlarmEvent, SnapshotEvent } from '@hazard/server/contracts';
-import { alarm, sample, site } from './wall.fixtures';
+import { alarm, riskOverview, sample, site } from './wall.fixtures';
 import {
   applyAlarmEvent,
+  applyRiskEvent,
   applySnapshot,
   applyTelemetry,
   countUnacked,
@@ -20,6 +21,7 @@ function snapshot(seq: number, alarms: Alarm[] = []): SnapshotEvent {
     site,
     activeAlarms: alarms,
     latest: { 'LIA-1': sample(5, 49_000), 'TIA-1': sample(20, 47_000) },
+    risk: riskOverview(seq),
   };
 }
 
@@ -170,5 +172,42 @@ describe('wall store', () => {
 
   it('counts unacknowledged and returned-unacknowledged alarms as needing acknowledgement', () => {
     expect(countUnacked([alarm('a'), alarm('b', { state: 'acked' }), alarm('c', { state: 'rtn_unacked' })])).toBe(2);
+  });
+
+  describe('applyRiskEvent', () => {
+    const redSource = () => ({
+      ...riskOverview(0).sources[0]!,
+      level: 'red' as const,
+      score: 40,
+      reasons: [{ code: 'sis_tripped' as const, points: 20, text: 'SIS-1 联锁动作 3 分' }],
+    });
+    const red = { level: 'red' as const, score: 40, counts: { blue: 0, yellow: 0, orange: 0, red: 1 }, reasons: [] };
+
+    it('shares the stream sequence with alarm events: interleaved, neither looks like a gap', () => {
+      const sut = withSnapshot(7);
+      expect(applyAlarmEvent(sut, ev(8, alarm('A:hi:1')))).toBe('applied');
+      expect(
+        applyRiskEvent(sut, {
+          seq: 9,
+          computedAt: 2000,
+          park: red,
+          enterprises: [{ enterpriseId: 'e', ...red }],
+          sources: [redSource()],
+        }),
+      ).toBe('applied');
+      expect(applyAlarmEvent(sut, ev(10, alarm('B:hi:1')))).toBe('applied');
+      expect(sut.outOfSync).toBe(false);
+      expect(sut.risk?.sources[0]).toMatchObject({ level: 'red', score: 40 });
+      expect(sut.risk?.park.level).toBe('red');
+      expect(sut.risk?.enterprises).toHaveLength(1);
+    });
+
+    it('marks a gap when a risk event skips a number', () => {
+      const sut = withSnapshot(7);
+      const result = applyRiskEvent(sut, { seq: 9, computedAt: 1, park: red, enterprises: [], sources: [] });
+      expect(result).toBe('gap');
+      expect(sut.outOfSync).toBe(true);
+      expect(sut.risk?.park.level).toBe('blue');
+    });
   });
 });

@@ -3,6 +3,8 @@ import type {
   Alarm,
   AlarmEvent,
   LatestValue,
+  RiskEvent,
+  RiskOverview,
   SiteModel,
   SnapshotEvent,
   TelemetryEvent,
@@ -16,6 +18,8 @@ export interface WallState {
   /** Open alarms by id (every state but `normal`). */
   alarms: Record<string, Alarm>;
   latest: Record<string, LatestValue>;
+  /** Four-colour risk of the park, its enterprises and sources; null before the first snapshot. */
+  risk: RiskOverview | null;
   /** Newest sample time (`ts`, server clock) among `latest`, or null when there is no sample at all. */
   newestSampleMs: number | null;
   /** serverTime − local time, measured at the last message from the server that carried serverTime. */
@@ -36,6 +40,7 @@ export function initialState(): WallState {
     seq: -1,
     alarms: {},
     latest: {},
+    risk: null,
     newestSampleMs: null,
     clockOffsetMs: 0,
     connected: false,
@@ -52,6 +57,7 @@ export function applySnapshot(state: WallState, e: SnapshotEvent, receivedAtMs: 
   for (const a of e.activeAlarms) if (annunciated(a)) alarms[a.id] = a;
   state.alarms = alarms;
   state.latest = { ...e.latest };
+  state.risk = e.risk;
   let newest: number | null = null;
   for (const tag in e.latest) {
     const ts = e.latest[tag]!.ts;
@@ -71,14 +77,45 @@ export type AlarmApplyResult = 'applied' | 'ignored' | 'gap';
  * marked out of sync, the event is not applied, and the caller must resync (DESIGN.md §3).
  */
 export function applyAlarmEvent(state: WallState, e: AlarmEvent): AlarmApplyResult {
-  if (state.seq >= 0 && e.seq <= state.seq) return 'ignored';
-  if (state.seq < 0 || state.outOfSync || e.seq !== state.seq + 1) {
+  const verdict = takeSeq(state, e.seq);
+  if (verdict !== 'applied') return verdict;
+  if (!annunciated(e.alarm)) delete state.alarms[e.alarm.id];
+  else state.alarms[e.alarm.id] = e.alarm;
+  return 'applied';
+}
+
+/**
+ * Applies a risk change (the sources that changed, their enterprises and the park). Risk events share the stream's
+ * sequence with alarm events, so the same gap rule holds.
+ */
+export function applyRiskEvent(state: WallState, e: RiskEvent): AlarmApplyResult {
+  const verdict = takeSeq(state, e.seq);
+  if (verdict !== 'applied' || !state.risk) return verdict;
+  const risk = state.risk;
+  risk.seq = e.seq;
+  risk.computedAt = e.computedAt;
+  risk.park = e.park;
+  for (const s of e.sources) {
+    const i = risk.sources.findIndex((x) => x.sourceId === s.sourceId);
+    if (i >= 0) risk.sources[i] = s;
+    else risk.sources.push(s);
+  }
+  for (const en of e.enterprises) {
+    const i = risk.enterprises.findIndex((x) => x.enterpriseId === en.enterpriseId);
+    if (i >= 0) risk.enterprises[i] = en;
+    else risk.enterprises.push(en);
+  }
+  return 'applied';
+}
+
+/** The stream's sequence rule (DESIGN.md §3): duplicates ignored; a jump, or anything while out of sync, is a gap. */
+function takeSeq(state: WallState, seq: number): AlarmApplyResult {
+  if (state.seq >= 0 && seq <= state.seq) return 'ignored';
+  if (state.seq < 0 || state.outOfSync || seq !== state.seq + 1) {
     state.outOfSync = true;
     return 'gap';
   }
-  state.seq = e.seq;
-  if (!annunciated(e.alarm)) delete state.alarms[e.alarm.id];
-  else state.alarms[e.alarm.id] = e.alarm;
+  state.seq = seq;
   return 'applied';
 }
 

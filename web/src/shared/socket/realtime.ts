@@ -2,6 +2,7 @@ import { io, type Socket } from 'socket.io-client';
 import type {
   AlarmEvent,
   ClientToServerEvents,
+  RiskEvent,
   ServerToClientEvents,
   SnapshotEvent,
   TelemetryEvent,
@@ -14,6 +15,7 @@ export interface RealtimeHandlers {
   disconnected(reason: string): void;
   snapshot(e: SnapshotEvent): void;
   alarm(e: AlarmEvent): void;
+  risk(e: RiskEvent): void;
   telemetry(e: TelemetryEvent): void;
 }
 
@@ -68,6 +70,7 @@ export const connectRealtime: ConnectRealtime = (handlers) => {
   });
   socket.on('snapshot', (e) => handlers.snapshot(e));
   socket.on('alarm', (e) => handlers.alarm(e));
+  socket.on('risk', (e) => handlers.risk(e));
   socket.on('telemetry', (e) => handlers.telemetry(e));
   return {
     resync: () => {

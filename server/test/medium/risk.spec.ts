@@ -1,0 +1,77 @@
+import { resolve } from 'node:path';
+import type { RiskEvent, RiskOverview } from '../../src/contracts';
+import { RealtimeProbe, publishTelemetry, startTestServer, waitFor, type TestServer } from './helpers';
+
+const PARK = resolve(__dirname, '../../../deploy/demo-park.yaml');
+
+/** Four-colour risk through the whole server: MQTT in, the risk model, `risk` events and `GET /api/risk` out. */
+describe('dynamic risk (demo park, embedded broker and store)', () => {
+  let sut: TestServer;
+  let probe: RealtimeProbe;
+  const risks: RiskEvent[] = [];
+
+  beforeAll(async () => {
+    sut = await startTestServer({ SITE_FILE: PARK });
+    probe = new RealtimeProbe(sut.httpUrl);
+    probe.socket.on('risk', (e) => risks.push(e));
+    await probe.firstSnapshot();
+  });
+
+  afterAll(async () => {
+    probe?.close();
+    await sut?.stop();
+  });
+
+  const overview = async (): Promise<RiskOverview> =>
+    (await (await fetch(`${sut.httpUrl}/api/risk`)).json()) as RiskOverview;
+  const latestOf = (sourceId: string) =>
+    risks
+      .flatMap((e) => e.sources)
+      .filter((s) => s.sourceId === sourceId)
+      .pop();
+
+  it('starts with every source of the quiet park blue, and the snapshot carries the risk', async () => {
+    const snapshot = probe.snapshots[0]!;
+    expect(snapshot.risk.sources).toHaveLength(8);
+    expect(snapshot.risk.park.level).toBe('blue');
+    const body = await overview();
+    expect(body.sources.map((s) => s.level)).toEqual(Array(8).fill('blue'));
+    expect(body.modelVersion).toMatch(/^risk-1/);
+    // Every MHS carries its grade as a reason, so the screen can say why it is not 100.
+    expect(body.sources.every((s) => s.reasons.some((r) => r.code === 'grade'))).toBe(true);
+  });
+
+  it('raises a source for an SIS bypass and a gas alarm, says why, and pushes each change', async () => {
+    await publishTelemetry(sut.mqttUrl, { ts: Date.now(), points: [{ tag: 'SIS-101', v: 'bypassed' }] });
+    await waitFor(() => latestOf('tf01')?.reasons.some((r) => r.code === 'sis_bypassed') === true, 5000, 'bypass');
+    expect(latestOf('tf01')!.level).not.toBe('blue');
+    expect(latestOf('tf01')!.reasons.find((r) => r.code === 'sis_bypassed')!.text).toMatch(/^SIS-101 .*旁路已 0 分$/);
+
+    await publishTelemetry(sut.mqttUrl, { ts: Date.now(), points: [{ tag: 'GIA-201', v: 55 }] });
+    await waitFor(() => latestOf('tf01')?.reasons.some((r) => r.ref === 'GIA-201') === true, 5000, 'gas alarm');
+    const tf01 = latestOf('tf01')!;
+    expect(tf01.reasons.find((r) => r.ref === 'GIA-201')!.text).toContain('未确认');
+
+    const body = await overview();
+    const fromApi = body.sources.find((s) => s.sourceId === 'tf01')!;
+    expect(fromApi).toMatchObject({ level: tf01.level, score: tf01.score });
+    expect(body.park.level).toBe(tf01.level);
+    expect(body.park.reasons[0]!.text).toMatch(/^一号罐区/);
+    expect(body.enterprises.find((e) => e.enterpriseId === 'bjpc')!.counts.blue).toBe(2);
+    // Other enterprises were not touched.
+    expect(body.enterprises.find((e) => e.enterpriseId === 'bjca')!.level).toBe('blue');
+  });
+
+  it('numbers risk and alarm events in one sequence without gaps, so screens never resync for nothing', () => {
+    const seqs = [...probe.alarms.map((a) => a.event.seq), ...risks.map((r) => r.seq)].sort((a, b) => a - b);
+    const first = probe.snapshots[0]!.seq;
+    expect(seqs.length).toBeGreaterThan(2);
+    expect(seqs).toEqual(seqs.map((_, i) => first + 1 + i));
+  });
+
+  it('answers 404 naming an unknown source', async () => {
+    const res = await fetch(`${sut.httpUrl}/api/risk/nope`);
+    expect(res.status).toBe(404);
+    expect(((await res.json()) as { message: string }).message).toContain('"nope"');
+  });
+});
