@@ -12,12 +12,12 @@ import type { AlarmEvent, ComponentHealth, SamplePoint } from '../contracts';
 import { InfluxStore } from './influx.store';
 import { SqliteStore } from './sqlite.store';
 import type { HistoryQuery, HistoryResult } from './history.plan';
-import type { HistoryStore, RetentionOptions, TelemetryStore } from './store.port';
+import type { AlarmJournalStore, HistoryStore, RetentionOptions, TelemetryStore } from './store.port';
 import { Spool } from './spool';
 import { WriteBuffer, type WriteBufferStats } from './write-buffer';
 
 /** Picks the store from config (InfluxDB when INFLUX_URL is set, else SQLite) and owns the write buffer. */
-export function createStore(config: AppConfig): TelemetryStore & HistoryStore {
+export function createStore(config: AppConfig): TelemetryStore & HistoryStore & AlarmJournalStore {
   const retention = retentionOf(config);
   if (config.INFLUX_URL) {
     return new InfluxStore({
@@ -47,7 +47,7 @@ const MAINTAIN_MS = 60_000;
 @Injectable()
 export class StorageService implements OnModuleInit, BeforeApplicationShutdown, OnApplicationShutdown {
   private readonly logger = new Logger(StorageService.name);
-  readonly store: TelemetryStore & HistoryStore;
+  readonly store: TelemetryStore & HistoryStore & AlarmJournalStore;
   private maintainTimer: NodeJS.Timeout | null = null;
   private readonly buffer: WriteBuffer;
   private lastError: string | undefined;
