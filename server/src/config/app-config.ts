@@ -98,6 +98,15 @@ export const AppConfigSchema = z.object({
   ALARM_NOTIFY_P1_MIN: int(1, 1440, 5),
   /** Longest an operator may shelve an alarm, minutes (ISA-18.2: shelving is always time-limited). */
   ALARM_SHELVE_MAX_MIN: int(1, 10_080, 480),
+  /**
+   * At start, alarm states are rebuilt from the latest journal event of each alarm point within this many days
+   * (docs/alarm-lifecycle.md "Rebuild"); a point whose last transition is older starts normal.
+   */
+  ALARM_RESTORE_DAYS: int(1, 36_500, 30),
+  /** Most rows one `GET /api/alarms/journal` answer returns (also its default `limit`). */
+  JOURNAL_MAX_ROWS: int(1, 1_000_000, 10_000),
+  /** Most journal events one `GET /api/stats/alarms` answer reads; beyond, it says `truncated`. */
+  STATS_MAX_EVENTS: int(1000, 10_000_000, 500_000),
   /** Log level: error, warn, log, debug. */
   LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug']).default('log'),
 });

@@ -6,9 +6,10 @@ const id = (name: string) => z.string().trim().min(1, `${name} must not be empty
 
 /**
  * Query string of `GET /api/alarms/journal` (DESIGN.md §3, docs/alarm-lifecycle.md "Journal"), before defaults.
- * Every filter is an exact match; all given filters must hold.
+ * Every filter is an exact match; all given filters must hold. Unknown parameters are refused (a misspelt filter
+ * would otherwise return the whole journal).
  */
-export const JournalQueryParamsSchema = z.object({
+export const JournalQueryParamsSchema = z.strictObject({
   /** Start (inclusive), epoch ms or ISO 8601; default `to` minus 24 hours. */
   from: instantParam('from'),
   /** End (inclusive), epoch ms or ISO 8601; default now. */
@@ -25,7 +26,9 @@ export const JournalQueryParamsSchema = z.object({
     .transform((p) => Number(p) as 1 | 2 | 3 | 4)
     .optional(),
   /** Transition kind (`raise`, `ack`, `shelve`, …). */
-  kind: z.enum(ALARM_TRANSITION_KINDS, { error: `kind must be one of ${ALARM_TRANSITION_KINDS.join(', ')}` }).optional(),
+  kind: z
+    .enum(ALARM_TRANSITION_KINDS, { error: `kind must be one of ${ALARM_TRANSITION_KINDS.join(', ')}` })
+    .optional(),
   /** The operator of operator actions (`system` for the shelving timer). */
   user: id('user'),
   /** Most rows, 1 … JOURNAL_MAX_ROWS (the default and the cap). */

@@ -3,7 +3,7 @@ import type { AlarmCondition, AlarmPriority } from './alarm';
 import { instantParam } from './history';
 
 /** Query string of `GET /api/stats/alarms` (DESIGN.md §3, docs/alarm-statistics.md), before defaults. */
-export const AlarmStatsQueryParamsSchema = z.object({
+export const AlarmStatsQueryParamsSchema = z.strictObject({
   /** Start (inclusive), epoch ms or ISO 8601; default `to` minus 24 hours. */
   from: instantParam('from'),
   /** End (exclusive), epoch ms or ISO 8601; default now. */
@@ -48,11 +48,11 @@ export interface RateBucket {
 
 /** A flood: more than 10 alarms in 10 minutes, until the rate falls below 5 (EEMUA 191). */
 export interface FloodPeriod {
-  /** The annunciation that took the trailing 10-minute count above 10. */
+  /** The first alarm of the first trailing 10-minute window that held more than 10. */
   startMs: number;
   /** When the trailing 10-minute count fell below 5; null when the flood lasts past the end of the range. */
   endMs: number | null;
-  /** Annunciated alarms from start to end. */
+  /** Annunciated alarms from its first alarm to its end, both included. */
   alarms: number;
   /** Highest trailing 10-minute count during the flood. */
   peakPer10Min: number;

@@ -16,6 +16,7 @@ import {
   DEFAULT_RETENTION,
   QUALITY_FROM_CODE,
   byTimeThenSeq,
+  latestPerAlarmPoint,
   type AlarmJournalStore,
   type JournalQuery,
   type HistoryStore,
@@ -175,7 +176,12 @@ export class InfluxStore implements TelemetryStore, HistoryStore, AlarmJournalSt
     return events.sort(byTimeThenSeq).slice(0, limit);
   }
 
-  private async journalRows(fromMs: number, toMs: number, q: JournalQuery, limit: number | null): Promise<AlarmEvent[]> {
+  private async journalRows(
+    fromMs: number,
+    toMs: number,
+    q: JournalQuery,
+    limit: number | null,
+  ): Promise<AlarmEvent[]> {
     const where = [`time >= ${Math.floor(fromMs)}ms`, `time <= ${Math.floor(toMs)}ms`];
     // enterprise, source, tag and transition are tags of alarm_event; priority and user are fields.
     if (q.sourceId !== undefined) where.push(`"source" = ${escape.stringLit(q.sourceId)}`);
@@ -200,13 +206,7 @@ export class InfluxStore implements TelemetryStore, HistoryStore, AlarmJournalSt
       `SELECT last("body") AS "body" FROM "alarm_event" WHERE time >= ${Math.floor(sinceMs)}ms AND time < ${Math.floor(untilMs)}ms GROUP BY "tag", "condition", "transition"`,
       { database: this.opts.database, precision: 'ms' },
     );
-    const latest = new Map<string, AlarmEvent>();
-    for (const r of rows) {
-      const e = JSON.parse(r.body) as AlarmEvent;
-      const seen = latest.get(e.alarm.key);
-      if (!seen || byTimeThenSeq(seen, e) < 0) latest.set(e.alarm.key, e);
-    }
-    return [...latest.values()];
+    return latestPerAlarmPoint(rows.map((r) => JSON.parse(r.body) as AlarmEvent));
   }
 
   private target(res: keyof typeof INFLUX_RP): string {

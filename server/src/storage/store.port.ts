@@ -103,6 +103,16 @@ export interface AlarmJournalStore {
 /** Orders journal events as every adapter must: time, then the stream sequence. */
 export const byTimeThenSeq = (a: AlarmEvent, b: AlarmEvent): number => a.tsMs - b.tsMs || a.seq - b.seq;
 
+/** The latest event (by time, then seq) of each alarm point among `events`. */
+export function latestPerAlarmPoint(events: Iterable<AlarmEvent>): AlarmEvent[] {
+  const latest = new Map<string, AlarmEvent>();
+  for (const e of events) {
+    const seen = latest.get(e.alarm.key);
+    if (!seen || byTimeThenSeq(seen, e) < 0) latest.set(e.alarm.key, e);
+  }
+  return [...latest.values()];
+}
+
 /** Nest injection token of the TelemetryStore. */
 export const TELEMETRY_STORE = Symbol('TELEMETRY_STORE');
 

@@ -332,23 +332,44 @@ describe.each(adapters)('AlarmJournalStore contract: $name', (adapter) => {
   const events: AlarmEvent[] = [
     ev(1, 0, 'raise', 'LIA-101:hi'),
     ev(2, 1000, 'escalate', 'LIA-101:hi', { condition: 'HH', priority: 2, value: 14.5, limit: 14.4 }),
-    ev(3, 2000, 'ack', 'LIA-101:hi', { condition: 'HH', priority: 2, state: 'acked' }, {
-      fromState: 'unacked',
-      user: '张三',
-      comment: '已通知外操, "现场确认"',
-    }),
+    ev(
+      3,
+      2000,
+      'ack',
+      'LIA-101:hi',
+      { condition: 'HH', priority: 2, state: 'acked' },
+      {
+        fromState: 'unacked',
+        user: '张三',
+        comment: '已通知外操, "现场确认"',
+      },
+    ),
     // Two events of one instant: seq orders them (InfluxDB's series order would put `raise` first).
     ev(5, 3000, 'suppress', 'FIA-101:lo', { state: 'normal', active: false, sourceId: 'tf02' }),
     ev(6, 3000, 'raise', 'FIA-101:lo', { sourceId: 'tf02' }),
     ev(4, 2500, 'raise', 'XV-101:VALVE_TRAVEL', { value: 'travel', limit: null, priority: 2, enterpriseId: 'hxcl' }),
-    ev(7, 4000, 'return', 'LIA-101:hi', { condition: 'HH', priority: 2, state: 'normal', active: false }, {
-      fromState: 'acked',
-    }),
-    ev(8, 5000, 'shelve', 'XV-101:VALVE_TRAVEL', { value: 'travel', limit: null, priority: 2, enterpriseId: 'hxcl' }, {
-      fromState: 'unacked',
-      user: 'lisi',
-      comment: '阀门检修',
-    }),
+    ev(
+      7,
+      4000,
+      'return',
+      'LIA-101:hi',
+      { condition: 'HH', priority: 2, state: 'normal', active: false },
+      {
+        fromState: 'acked',
+      },
+    ),
+    ev(
+      8,
+      5000,
+      'shelve',
+      'XV-101:VALVE_TRAVEL',
+      { value: 'travel', limit: null, priority: 2, enterpriseId: 'hxcl' },
+      {
+        fromState: 'unacked',
+        user: 'lisi',
+        comment: '阀门检修',
+      },
+    ),
   ];
   const sorted = [...events].sort((a, b) => a.tsMs - b.tsMs || a.seq - b.seq);
   const all = { fromMs: J0, toMs: J0 + 10_000, limit: 100 };
