@@ -17,8 +17,8 @@ import {
 } from '../contracts';
 
 /**
- * Alarm system performance after EEMUA 191 (3rd ed., 2013) and ISA-18.2 / IEC 62682 §16 (monitoring and
- * assessment), as pure functions over journal events. Definitions in docs/alarm-statistics.md.
+ * Alarm system performance after EEMUA 191 and ISA-18.2 / IEC 62682 (monitoring and assessment), as pure functions
+ * over journal events. Definitions in docs/alarm-statistics.md.
  */
 
 export const RATE_WINDOW_MS = 10 * 60_000;
@@ -269,8 +269,8 @@ export function badActors(annunciations: readonly AlarmEvent[], n: number): BadA
 }
 
 /**
- * Priorities 1 (urgent) and 2 (high) are EEMUA 191's "high" class, 3 "medium", 4 "low"; the target is about
- * 5 / 15 / 80 % (ISA-18.2 §6.5.6 and EEMUA 191 give the same split for three classes).
+ * Priorities 1 (urgent) and 2 (high) are the "high" class, 3 "medium", 4 "low"; the target is about 5 / 15 / 80 %
+ * (EEMUA 191 and ISA-18.2's alarm performance metrics give this split for three classes; DOMAIN.md).
  */
 export function priorityMix(annunciations: readonly AlarmEvent[]): PriorityMix {
   const counts = { '1': 0, '2': 0, '3': 0, '4': 0 };
