@@ -105,8 +105,11 @@ export const AppConfigSchema = z.object({
   ALARM_RESTORE_DAYS: int(1, 36_500, 30),
   /** Most rows one `GET /api/alarms/journal` answer returns (also its default `limit`). */
   JOURNAL_MAX_ROWS: int(1, 1_000_000, 10_000),
-  /** Most journal events one `GET /api/stats/alarms` answer reads; beyond, it says `truncated`. */
-  STATS_MAX_EVENTS: int(1000, 10_000_000, 500_000),
+  /**
+   * Most journal events one `GET /api/stats/alarms` answer reads (each is held in memory, about 1 kB); beyond, it
+   * says `truncated`. A month of four positions at EEMUA 191's acceptable rate is well below the default.
+   */
+  STATS_MAX_EVENTS: int(1000, 10_000_000, 100_000),
   /** Log level: error, warn, log, debug. */
   LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug']).default('log'),
 });
