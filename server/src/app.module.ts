@@ -1,4 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { AlarmJournalController } from './alarms/alarm-journal.controller';
+import { AlarmJournalService } from './alarms/alarm-journal.service';
 import { AlarmController } from './alarms/alarm.controller';
 import { AlarmService } from './alarms/alarm.service';
 import { BrokerService } from './broker/broker.service';
@@ -16,6 +18,8 @@ import { SiteController } from './site/site.controller';
 import { HistoryController } from './storage/history.controller';
 import { SiteService } from './site/site.service';
 import { StorageService } from './storage/storage.service';
+import { AlarmStatsController } from './stats/alarm-stats.controller';
+import { AlarmStatsService } from './stats/alarm-stats.service';
 
 @Module({})
 export class AppModule {
@@ -23,9 +27,12 @@ export class AppModule {
   static register(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
+      // AlarmJournalController before AlarmController: `/alarms/journal` must not be taken for an `/alarms/:id`.
       controllers: [
         SiteController,
+        AlarmJournalController,
         AlarmController,
+        AlarmStatsController,
         HealthController,
         MetricsController,
         HistoryController,
@@ -39,6 +46,8 @@ export class AppModule {
         BrokerService,
         StorageService,
         AlarmService,
+        AlarmJournalService,
+        AlarmStatsService,
         DataHealthService,
         IngestService,
         RiskService,

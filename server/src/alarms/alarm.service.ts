@@ -162,9 +162,16 @@ export class AlarmService implements OnModuleInit, OnModuleDestroy {
     return { ok: true, event: this.commit(r) };
   }
 
-  /** Restores alarm points rebuilt from the journal at start (before any point is evaluated). */
+  /**
+   * Restores alarm points rebuilt from the journal at start (alarm-journal.ts), before any point is evaluated: the
+   * rules are primed, so their first evaluation meets these states and reports only what changed while down.
+   */
   restore(alarms: readonly Alarm[]): void {
-    for (const a of alarms) this.points.set(a.key, a);
+    for (const a of alarms) {
+      this.points.set(a.key, a);
+      // A chattering flag clears after 10 quiet minutes (EEMUA 191); its last activation dates the quiet time.
+      if (a.chattering) this.activations.set(a.key, [a.annunciatedAt ?? a.raisedAt]);
+    }
     for (const [triggerKey, s] of this.suppressionByTrigger) {
       if (this.points.get(triggerKey)?.active) for (const tag of s.tags) this.suppressedTags.set(tag, s);
     }

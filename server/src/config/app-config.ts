@@ -21,115 +21,115 @@ const optionalUrl = (protocols: string[]) =>
       message: `must start with ${protocols.map((p) => `${p}://`).join(' or ')}`,
     });
 
-export const AppConfigSchema = z
-  .object({
-    /** HTTP port of the REST API, socket.io and the built web app. 0 picks a free port (tests). */
-    PORT: port(8080),
-    /** Address the HTTP server binds to. */
-    HOST: z.string().default('0.0.0.0'),
-    /** External broker (mqtt://, mqtts://, ws://). Unset: an embedded aedes broker is started on MQTT_PORT. */
-    MQTT_URL: optionalUrl(['mqtt', 'mqtts', 'ws', 'wss', 'tcp']),
-    /** TCP port of the embedded broker (only when MQTT_URL is unset). 0 picks a free port (tests). */
-    MQTT_PORT: port(1883),
-    /** Address the embedded broker binds to. */
-    MQTT_HOST: z.string().default('0.0.0.0'),
-    /** Username for the external broker. */
-    MQTT_USERNAME: z.string().optional(),
-    /** Password for the external broker. */
-    MQTT_PASSWORD: z.string().optional(),
-    /**
-     * Embedded broker: a Mosquitto password file (`mosquitto_passwd`); set, every client needs a username and
-     * password (docs/mqtt-security.md). Unset: anonymous clients are let in (demo profile, logged loudly).
-     */
-    MQTT_PASSWORD_FILE: optionalPath,
-    /** Embedded broker: a Mosquitto ACL file (who may publish and subscribe where). */
-    MQTT_ACL_FILE: optionalPath,
-    /** Embedded broker: `auto` lets anonymous clients in only without a password file; `true` / `false` force it. */
-    MQTT_ALLOW_ANONYMOUS: z.preprocess(blankAsUnset, z.enum(['auto', 'true', 'false']).default('auto')),
-    /** Embedded broker: PEM certificate and key for an MQTT-over-TLS listener on MQTT_TLS_PORT. */
-    MQTT_TLS_CERT: optionalPath,
-    MQTT_TLS_KEY: optionalPath,
-    /** Port of the embedded broker's TLS listener (only with MQTT_TLS_CERT and MQTT_TLS_KEY). 0 picks a free port. */
-    MQTT_TLS_PORT: port(8883),
-    /** Fixed client id: with clean=false the broker keeps our QoS 1 session across restarts (DESIGN.md §5). */
-    MQTT_CLIENT_ID: z.string().min(1).max(64).default('hazard-server-1'),
-    /** Sparkplug B primary host id: the server's retained `spBv1.0/STATE/{id}` (Sparkplug 3.0) names it. */
-    SPARKPLUG_HOST_ID: z
-      .string()
-      .regex(/^[^/+#]{1,64}$/, 'must be 1–64 characters without / + #')
-      .default('hazard-host'),
-    /** InfluxDB 1.x base URL (http://host:8086). Unset: the embedded SQLite store under DATA_DIR. */
-    INFLUX_URL: optionalUrl(['http', 'https']),
-    /** InfluxDB database name; created on start when missing. */
-    INFLUX_DB: z
-      .string()
-      .regex(/^[A-Za-z0-9_]+$/, 'letters, digits and _ only')
-      .default('hazard'),
-    /** InfluxDB username (when auth is enabled). */
-    INFLUX_USERNAME: z.string().optional(),
-    /** InfluxDB password (when auth is enabled). */
-    INFLUX_PASSWORD: z.string().optional(),
-    /** Directory of the embedded store and other local state. */
-    DATA_DIR: z.string().default('.data'),
-    /** Site model YAML (DESIGN.md §4). */
-    SITE_FILE: z.string().default(resolve(__dirname, '../../../deploy/demo-park.yaml')),
-    /** Directory of the built web app served at `/`; empty disables serving it. */
-    WEB_DIST: z.string().default(resolve(__dirname, '../../../web/dist')),
-    /** Flush the write buffer at least this often (DESIGN.md §5: at least every second). */
-    STORE_FLUSH_MS: int(10, 60_000, 1000),
-    /** Flush as soon as this many points are buffered (one store request per batch). */
-    STORE_BATCH_POINTS: int(1, 100_000, 5000),
-    /** Points held in memory while the store fails; beyond it the spool takes over (without a spool: counted drops). */
-    STORE_MAX_BUFFERED_POINTS: int(1000, 100_000_000, 1_000_000),
-    /**
-     * Most bytes the disk spool (DATA_DIR/spool) may hold that the store has not confirmed; beyond it the oldest are
-     * dropped, counted and logged. 0 disables the spool: points then wait in memory only (STORE_MAX_BUFFERED_POINTS).
-     */
-    SPOOL_MAX_BYTES: int(0, Number.MAX_SAFE_INTEGER, 4 * 1024 ** 3),
-    /** Size at which a spool segment file is closed and the next begun (whole segments are deleted once stored). */
-    SPOOL_SEGMENT_BYTES: int(65_536, 1024 ** 3, 64 * 1024 ** 2),
-    /** The spool is fsync'd this often: the most a power loss can cost (a process crash costs nothing). */
-    SPOOL_FSYNC_MS: int(10, 10_000, 200),
-    /** Days of raw samples kept (InfluxDB retention policy `raw`, SQLite pruning). DESIGN.md §5: at least 30. */
-    RETENTION_RAW_DAYS: int(1, 36_500, 30),
-    /** Days of the 1-minute rollup kept. */
-    RETENTION_1M_DAYS: int(1, 36_500, 365),
-    /** Days of the 1-hour rollup kept; 0 keeps it forever. */
-    RETENTION_1H_DAYS: int(0, 36_500, 0),
-    /** Most buckets one history request returns; a wider range widens the step (docs/storage.md). */
-    HISTORY_MAX_POINTS: int(10, 100_000, 2000),
-    /** Largest accepted MQTT payload in bytes; larger ones are dead-lettered as `oversize`. */
-    MAX_PAYLOAD_BYTES: int(256, 256 * 1_048_576, 1_048_576),
-    /** Interval of throttled `telemetry` pushes over socket.io. */
-    REALTIME_TELEMETRY_MS: int(50, 10_000, 500),
-    /** Data health: a tag whose last value is older than this many seconds is stale, unless its `maxAgeS` says otherwise. */
-    DATA_STALE_S: int(1, 86_400, 60),
-    /** Data health: interval of the 在线率 sample tick (one minute; shorter only in tests). */
-    HEALTH_TICK_MS: int(50, 3_600_000, 60_000),
-    /** Data health: hours east of UTC where daily 在线率 periods start at local midnight (China Standard Time: 8). */
-    HEALTH_UTC_OFFSET_H: int(-12, 14, 8),
-    /** Data health: days of stored hourly 在线率 rows kept in DATA_DIR/health.sqlite (daily rows are kept). */
-    HEALTH_RETENTION_DAYS: int(1, 3650, 90),
-    /** A priority-1 alarm unacknowledged this long notifies the 包保 people of its source (`notify` event). */
-    ALARM_NOTIFY_P1_MIN: int(1, 1440, 5),
-    /** Longest an operator may shelve an alarm, minutes (ISA-18.2: shelving is always time-limited). */
-    ALARM_SHELVE_MAX_MIN: int(1, 10_080, 480),
-    /** Risk: an SIS bypass older than this many minutes is standing and forces at least orange (docs/risk-model.md). */
-    RISK_SIS_BYPASS_LONG_MIN: int(1, 10_080, 480),
-    /** Log level: error, warn, log, debug. */
-    LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug']).default('log'),
-  })
-  .superRefine((c, ctx) => {
-    // A TLS listener needs a certificate and its key; one without the other is a typo, not a choice.
-    if ((c.MQTT_TLS_CERT === undefined) !== (c.MQTT_TLS_KEY === undefined)) {
-      const missing = c.MQTT_TLS_CERT === undefined ? 'MQTT_TLS_CERT' : 'MQTT_TLS_KEY';
-      ctx.addIssue({
-        code: 'custom',
-        path: [missing],
-        message: 'MQTT_TLS_CERT and MQTT_TLS_KEY go together; give both',
-      });
-    }
-  });
+export const AppConfigSchema = z.object({
+  /** HTTP port of the REST API, socket.io and the built web app. 0 picks a free port (tests). */
+  PORT: port(8080),
+  /** Address the HTTP server binds to. */
+  HOST: z.string().default('0.0.0.0'),
+  /** External broker (mqtt://, mqtts://, ws://). Unset: an embedded aedes broker is started on MQTT_PORT. */
+  MQTT_URL: optionalUrl(['mqtt', 'mqtts', 'ws', 'wss', 'tcp']),
+  /** TCP port of the embedded broker (only when MQTT_URL is unset). 0 picks a free port (tests). */
+  MQTT_PORT: port(1883),
+  /** Address the embedded broker binds to. */
+  MQTT_HOST: z.string().default('0.0.0.0'),
+  /** Username for the external broker. */
+  MQTT_USERNAME: z.string().optional(),
+  /** Password for the external broker. */
+  MQTT_PASSWORD: z.string().optional(),
+  /**
+   * Embedded broker: a Mosquitto password file (`mosquitto_passwd`); set, every client needs a username and
+   * password (docs/mqtt-security.md). Unset: anonymous clients are let in (demo profile, logged loudly).
+   */
+  MQTT_PASSWORD_FILE: optionalPath,
+  /** Embedded broker: a Mosquitto ACL file (who may publish and subscribe where). */
+  MQTT_ACL_FILE: optionalPath,
+  /** Embedded broker: `auto` lets anonymous clients in only without a password file; `true` / `false` force it. */
+  MQTT_ALLOW_ANONYMOUS: z.preprocess(blankAsUnset, z.enum(['auto', 'true', 'false']).default('auto')),
+  /** Embedded broker: PEM certificate and key for an MQTT-over-TLS listener on MQTT_TLS_PORT (give both). */
+  MQTT_TLS_CERT: optionalPath,
+  MQTT_TLS_KEY: optionalPath,
+  /** Port of the embedded broker's TLS listener (only with MQTT_TLS_CERT and MQTT_TLS_KEY). 0 picks a free port. */
+  MQTT_TLS_PORT: port(8883),
+  /** Fixed client id: with clean=false the broker keeps our QoS 1 session across restarts (DESIGN.md §5). */
+  MQTT_CLIENT_ID: z.string().min(1).max(64).default('hazard-server-1'),
+  /** Sparkplug B primary host id: the server's retained `spBv1.0/STATE/{id}` (Sparkplug 3.0) names it. */
+  SPARKPLUG_HOST_ID: z
+    .string()
+    .regex(/^[^/+#]{1,64}$/, 'must be 1–64 characters without / + #')
+    .default('hazard-host'),
+  /** InfluxDB 1.x base URL (http://host:8086). Unset: the embedded SQLite store under DATA_DIR. */
+  INFLUX_URL: optionalUrl(['http', 'https']),
+  /** InfluxDB database name; created on start when missing. */
+  INFLUX_DB: z
+    .string()
+    .regex(/^[A-Za-z0-9_]+$/, 'letters, digits and _ only')
+    .default('hazard'),
+  /** InfluxDB username (when auth is enabled). */
+  INFLUX_USERNAME: z.string().optional(),
+  /** InfluxDB password (when auth is enabled). */
+  INFLUX_PASSWORD: z.string().optional(),
+  /** Directory of the embedded store and other local state. */
+  DATA_DIR: z.string().default('.data'),
+  /** Site model YAML (DESIGN.md §4). */
+  SITE_FILE: z.string().default(resolve(__dirname, '../../../deploy/demo-park.yaml')),
+  /** Directory of the built web app served at `/`; empty disables serving it. */
+  WEB_DIST: z.string().default(resolve(__dirname, '../../../web/dist')),
+  /** Flush the write buffer at least this often (DESIGN.md §5: at least every second). */
+  STORE_FLUSH_MS: int(10, 60_000, 1000),
+  /** Flush as soon as this many points are buffered (one store request per batch). */
+  STORE_BATCH_POINTS: int(1, 100_000, 5000),
+  /** Points held in memory while the store fails; beyond it the spool takes over (without a spool: counted drops). */
+  STORE_MAX_BUFFERED_POINTS: int(1000, 100_000_000, 1_000_000),
+  /**
+   * Most bytes the disk spool (DATA_DIR/spool) may hold that the store has not confirmed; beyond it the oldest are
+   * dropped, counted and logged. 0 disables the spool: points then wait in memory only (STORE_MAX_BUFFERED_POINTS).
+   */
+  SPOOL_MAX_BYTES: int(0, Number.MAX_SAFE_INTEGER, 4 * 1024 ** 3),
+  /** Size at which a spool segment file is closed and the next begun (whole segments are deleted once stored). */
+  SPOOL_SEGMENT_BYTES: int(65_536, 1024 ** 3, 64 * 1024 ** 2),
+  /** The spool is fsync'd this often: the most a power loss can cost (a process crash costs nothing). */
+  SPOOL_FSYNC_MS: int(10, 10_000, 200),
+  /** Days of raw samples kept (InfluxDB retention policy `raw`, SQLite pruning). DESIGN.md §5: at least 30. */
+  RETENTION_RAW_DAYS: int(1, 36_500, 30),
+  /** Days of the 1-minute rollup kept. */
+  RETENTION_1M_DAYS: int(1, 36_500, 365),
+  /** Days of the 1-hour rollup kept; 0 keeps it forever. */
+  RETENTION_1H_DAYS: int(0, 36_500, 0),
+  /** Most buckets one history request returns; a wider range widens the step (docs/storage.md). */
+  HISTORY_MAX_POINTS: int(10, 100_000, 2000),
+  /** Largest accepted MQTT payload in bytes; larger ones are dead-lettered as `oversize`. */
+  MAX_PAYLOAD_BYTES: int(256, 256 * 1_048_576, 1_048_576),
+  /** Interval of throttled `telemetry` pushes over socket.io. */
+  REALTIME_TELEMETRY_MS: int(50, 10_000, 500),
+  /** Data health: a tag whose last value is older than this many seconds is stale, unless its `maxAgeS` says otherwise. */
+  DATA_STALE_S: int(1, 86_400, 60),
+  /** Data health: interval of the 在线率 sample tick (one minute; shorter only in tests). */
+  HEALTH_TICK_MS: int(50, 3_600_000, 60_000),
+  /** Data health: hours east of UTC where daily 在线率 periods start at local midnight (China Standard Time: 8). */
+  HEALTH_UTC_OFFSET_H: int(-12, 14, 8),
+  /** Data health: days of stored hourly 在线率 rows kept in DATA_DIR/health.sqlite (daily rows are kept). */
+  HEALTH_RETENTION_DAYS: int(1, 3650, 90),
+  /** A priority-1 alarm unacknowledged this long notifies the 包保 people of its source (`notify` event). */
+  ALARM_NOTIFY_P1_MIN: int(1, 1440, 5),
+  /** Longest an operator may shelve an alarm, minutes (ISA-18.2: shelving is always time-limited). */
+  ALARM_SHELVE_MAX_MIN: int(1, 10_080, 480),
+  /**
+   * At start, alarm states are rebuilt from the latest journal event of each alarm point within this many days
+   * (docs/alarm-lifecycle.md "Rebuild"); a point whose last transition is older starts normal.
+   */
+  ALARM_RESTORE_DAYS: int(1, 36_500, 30),
+  /** Most rows one `GET /api/alarms/journal` answer returns (also its default `limit`). */
+  JOURNAL_MAX_ROWS: int(1, 1_000_000, 10_000),
+  /**
+   * Most journal events one `GET /api/stats/alarms` answer reads (each is held in memory, about 1 kB); beyond, it
+   * says `truncated`. A month of four positions at EEMUA 191's acceptable rate is well below the default.
+   */
+  STATS_MAX_EVENTS: int(1000, 10_000_000, 100_000),
+  /** Risk: an SIS bypass older than this many minutes is standing and forces at least orange (docs/risk-model.md). */
+  RISK_SIS_BYPASS_LONG_MIN: int(1, 10_080, 480),
+  /** Log level: error, warn, log, debug. */
+  LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug']).default('log'),
+});
 
 export type AppConfig = z.infer<typeof AppConfigSchema>;
 
@@ -141,7 +141,17 @@ export class ConfigError extends Error {
 /** Parses the environment; fails fast with a message naming each bad key and why. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): AppConfig {
   const result = AppConfigSchema.safeParse(env);
-  if (result.success) return result.data;
+  if (result.success) {
+    // A TLS listener needs a certificate and its key; one without the other is a typo, not a choice.
+    const c = result.data;
+    if ((c.MQTT_TLS_CERT === undefined) !== (c.MQTT_TLS_KEY === undefined)) {
+      const missing = c.MQTT_TLS_CERT === undefined ? 'MQTT_TLS_CERT' : 'MQTT_TLS_KEY';
+      throw new ConfigError(
+        `invalid configuration:\n  ${missing}="": MQTT_TLS_CERT and MQTT_TLS_KEY go together; give both`,
+      );
+    }
+    return c;
+  }
   const lines = result.error.issues.map((i) => {
     const key = String(i.path[0] ?? '(env)');
     return `  ${key}=${JSON.stringify(env[key] ?? '')}: ${i.message}`;

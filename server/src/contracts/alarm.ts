@@ -73,6 +73,29 @@ export type AlarmTransitionKind =
   /** A priority-1 alarm left unacknowledged too long: the 包保 people of its source are notified. */
   | 'notify';
 
+/** Every AlarmTransitionKind, for validation (`kind=` of the journal query) and exhaustive tables. */
+export const ALARM_TRANSITION_KINDS = [
+  'raise',
+  'escalate',
+  'deescalate',
+  'return',
+  'ack',
+  'reset',
+  'shelve',
+  'unshelve',
+  'suppress',
+  'unsuppress',
+  'out_of_service',
+  'return_to_service',
+  'chatter',
+  'notify',
+] as const satisfies readonly AlarmTransitionKind[];
+/** Compiles only while ALARM_TRANSITION_KINDS lists every kind of the union. */
+export type AllTransitionKindsListed = Assert<
+  [Exclude<AlarmTransitionKind, (typeof ALARM_TRANSITION_KINDS)[number]>] extends [never] ? true : false
+>;
+type Assert<T extends true> = T;
+
 /** Operator shelving (ISA-18.2 §… shelving: time-limited, with a reason, journaled). */
 export interface ShelveInfo {
   user: string;

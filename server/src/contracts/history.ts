@@ -35,7 +35,8 @@ export function parseInstantMs(text: string): number | undefined {
   return Number.isFinite(ms) ? ms : undefined;
 }
 
-const instant = (name: string) =>
+/** An optional instant query parameter (epoch ms or ISO 8601); the issue names the parameter. */
+export const instantParam = (name: string) =>
   z
     .string()
     .optional()
@@ -54,9 +55,9 @@ export const HistoryQueryParamsSchema = z.object({
   /** 位号 as configured in the site model. */
   tag: z.string({ error: 'tag is required' }).trim().min(1, 'tag is required').max(64),
   /** Start, epoch ms or ISO 8601; default `to` minus one hour. */
-  from: instant('from'),
+  from: instantParam('from'),
   /** End (inclusive), epoch ms or ISO 8601; default now. */
-  to: instant('to'),
+  to: instantParam('to'),
   /** Bucket width: `30s`, `1m`, `1h`, `1d` or ms; default chosen for about 500 buckets. */
   step: z
     .string()

@@ -35,7 +35,7 @@ export interface TelemetryEvent {
 export interface ServerToClientEvents {
   snapshot: (e: SnapshotEvent) => void;
   alarm: (e: AlarmEvent) => void;
-  /** Sources whose risk changed, with their enterprises and the park; takes a `seq` like `alarm`. */
+  /** Sources whose risk changed, with their enterprises and the park; numbered by the risk stream's own `seq`. */
   risk: (e: RiskEvent) => void;
   telemetry: (e: TelemetryEvent) => void;
 }

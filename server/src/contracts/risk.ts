@@ -82,6 +82,7 @@ export interface EnterpriseRisk extends AggregateRisk {
 
 /** `GET /api/risk` and the `risk` part of a snapshot. */
 export interface RiskOverview {
+  /** The risk stream's own sequence (not the alarm stream's): the number of the last `risk` event. */
   seq: number;
   computedAt: number;
   modelVersion: string;
@@ -92,6 +93,7 @@ export interface RiskOverview {
 
 /** socket.io `risk`: the sources whose level, score or reasons changed, with their enterprises and the park. */
 export interface RiskEvent {
+  /** Next number of the risk stream; a client that sees a gap asks for `resync` (DESIGN.md §3). */
   seq: number;
   computedAt: number;
   park: AggregateRisk;

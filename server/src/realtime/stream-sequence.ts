@@ -15,4 +15,12 @@ export class StreamSequence {
   next(): number {
     return ++this.seq;
   }
+
+  /**
+   * Continues after the last number of a previous run (the highest `seq` in the journal at start), so that the
+   * journal's time-then-seq order and a client's gap check hold across restarts.
+   */
+  resume(lastSeq: number): void {
+    if (Number.isSafeInteger(lastSeq) && lastSeq > this.seq) this.seq = lastSeq;
+  }
 }

@@ -4,7 +4,6 @@ import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import type { Alarm, EnterpriseRisk, RiskEvent, RiskOverview, SourceRisk } from '../contracts';
 import { DataHealthService } from '../health/data-health.service';
 import { LatestValues } from '../realtime/latest-values';
-import { StreamSequence } from '../realtime/stream-sequence';
 import { SiteService } from '../site/site.service';
 import {
   RISK_MODEL_VERSION,
@@ -43,7 +42,8 @@ const VALVE_STATES = new Set<ValveFact['state']>(['open', 'closed', 'travel', 'f
 /**
  * Keeps the four-colour risk of every hazard source current (docs/risk-model.md): recomputed right after any alarm
  * transition and once a second for barrier states, data health and bypass timers, pushed as `risk` events with the
- * stream's sequence when what a screen shows has changed.
+ * own sequence when what a screen shows has changed. Risk has a sequence of its own, apart from the alarm stream's:
+ * alarm numbers are journaled and continue across restarts, risk is derived and recomputed from scratch at start.
  */
 @Injectable()
 export class RiskService implements OnModuleInit, OnModuleDestroy {
@@ -65,7 +65,6 @@ export class RiskService implements OnModuleInit, OnModuleDestroy {
     private readonly alarms: AlarmService,
     private readonly latest: LatestValues,
     private readonly dataHealth: DataHealthService,
-    private readonly sequence: StreamSequence,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
     this.opts = { sisBypassLongMs: config.RISK_SIS_BYPASS_LONG_MIN * 60_000, alarmPointsCap: 60 };
@@ -159,7 +158,7 @@ export class RiskService implements OnModuleInit, OnModuleDestroy {
     }
     this.lastComputedAt = nowMs;
     if (changed.length > 0) {
-      this.lastSeq = this.sequence.next();
+      this.lastSeq++;
       const all = this.plans.map((p) => this.current.get(p.sourceId)!);
       const touched = new Set(changed.map((s) => s.enterpriseId));
       const event: RiskEvent = {

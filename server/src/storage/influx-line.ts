@@ -48,6 +48,8 @@ export class LineEncoder {
       `state=${quoteField(a.state)}`,
       `priority=${formatFloat(a.priority)}`,
       ...(typeof a.value === 'number' ? [`value=${formatFloat(a.value)}`] : []),
+      // Discrete values (valve and SIS states, booleans) as a string field: `value` stays a float field.
+      ...(a.value === null || typeof a.value === 'number' ? [] : [`value_s=${quoteField(String(a.value))}`]),
       ...(a.limit === null ? [] : [`limit_value=${formatFloat(a.limit)}`]),
       ...(e.user === undefined ? [] : [`user=${quoteField(e.user)}`]),
       ...(e.comment === undefined ? [] : [`comment=${quoteField(e.comment)}`]),

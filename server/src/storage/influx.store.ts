@@ -1,7 +1,7 @@
 import { InfluxDB, escape } from 'influx';
 import { Agent as HttpAgent, request as httpRequest } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
-import type { PointValue } from '../contracts';
+import type { AlarmEvent, PointValue } from '../contracts';
 import { LineEncoder } from './influx-line';
 import {
   HOUR_MS,
@@ -15,6 +15,10 @@ import {
 import {
   DEFAULT_RETENTION,
   QUALITY_FROM_CODE,
+  byTimeThenSeq,
+  latestPerAlarmPoint,
+  type AlarmJournalStore,
+  type JournalQuery,
   type HistoryStore,
   type RawQuery,
   type RetentionOptions,
@@ -63,7 +67,7 @@ interface TelemetryRow {
  * InfluxDB 1.x through `influx` (DESIGN.md §5): measurement `telemetry` (tags enterprise, source, tag; fields v
  * number, s discrete state, b boolean, q quality code) and `alarm_event`. One HTTP write per batch, ms precision.
  */
-export class InfluxStore implements TelemetryStore, HistoryStore {
+export class InfluxStore implements TelemetryStore, HistoryStore, AlarmJournalStore {
   readonly description: string;
   private readonly influx: InfluxDB;
   private readonly lines = new LineEncoder();
@@ -152,6 +156,57 @@ export class InfluxStore implements TelemetryStore, HistoryStore {
         r.v !== null && r.v !== undefined ? r.v : r.s !== null && r.s !== undefined ? r.s : r.b === true;
       return { tsMs: r.time.getTime(), v, q: QUALITY_FROM_CODE[r.q ?? 0] ?? 'good' };
     });
+  }
+
+  /**
+   * InfluxDB orders by time only (points of one instant come in series order), so the rows are sorted by time and
+   * seq here; when the limit cuts inside one instant, every row of that instant is fetched so the cut is the same
+   * as SQLite's.
+   */
+  async queryJournal(q: JournalQuery): Promise<AlarmEvent[]> {
+    const limit = Math.max(0, Math.floor(q.limit));
+    if (limit === 0) return [];
+    const first = await this.journalRows(q.fromMs, q.toMs, q, limit);
+    let events = first;
+    if (first.length === limit) {
+      const lastMs = first[limit - 1]!.tsMs;
+      const tie = await this.journalRows(lastMs, lastMs, q, null);
+      events = first.filter((e) => e.tsMs < lastMs).concat(tie);
+    }
+    return events.sort(byTimeThenSeq).slice(0, limit);
+  }
+
+  private async journalRows(
+    fromMs: number,
+    toMs: number,
+    q: JournalQuery,
+    limit: number | null,
+  ): Promise<AlarmEvent[]> {
+    const where = [`time >= ${Math.floor(fromMs)}ms`, `time <= ${Math.floor(toMs)}ms`];
+    // enterprise, source, tag and transition are tags of alarm_event; priority and user are fields.
+    if (q.sourceId !== undefined) where.push(`"source" = ${escape.stringLit(q.sourceId)}`);
+    if (q.enterpriseId !== undefined) where.push(`"enterprise" = ${escape.stringLit(q.enterpriseId)}`);
+    if (q.tag !== undefined) where.push(`"tag" = ${escape.stringLit(q.tag)}`);
+    if (q.transition !== undefined) where.push(`"transition" = ${escape.stringLit(q.transition)}`);
+    if (q.priority !== undefined) where.push(`"priority" = ${Math.floor(q.priority)}`);
+    if (q.user !== undefined) where.push(`"user" = ${escape.stringLit(q.user)}`);
+    const rows = await this.influx.query<{ body: string }>(
+      `SELECT "body" FROM "alarm_event" WHERE ${where.join(' AND ')} ORDER BY time ASC${limit === null ? '' : ` LIMIT ${limit}`}`,
+      { database: this.opts.database, precision: 'ms' },
+    );
+    return rows.map((r) => JSON.parse(r.body) as AlarmEvent);
+  }
+
+  /**
+   * The last point of each series (tag × condition × transition) in the range, then the latest per alarm point by
+   * time and seq: bounded by the number of series, not the length of the journal.
+   */
+  async latestAlarmEvents(sinceMs: number, untilMs: number): Promise<AlarmEvent[]> {
+    const rows = await this.influx.query<{ body: string }>(
+      `SELECT last("body") AS "body" FROM "alarm_event" WHERE time >= ${Math.floor(sinceMs)}ms AND time < ${Math.floor(untilMs)}ms GROUP BY "tag", "condition", "transition"`,
+      { database: this.opts.database, precision: 'ms' },
+    );
+    return latestPerAlarmPoint(rows.map((r) => JSON.parse(r.body) as AlarmEvent));
   }
 
   private target(res: keyof typeof INFLUX_RP): string {

@@ -1,5 +1,5 @@
 import { crc32 } from 'node:zlib';
-import type { Quality, SamplePoint } from '../contracts';
+import type { AlarmEvent, Quality, SamplePoint } from '../contracts';
 import { QUALITY_CODE, QUALITY_FROM_CODE } from './store.port';
 
 /**
@@ -11,11 +11,13 @@ import { QUALITY_CODE, QUALITY_FROM_CODE } from './store.port';
  *   flags   = bits 0–1 quality code, bits 2–3 value kind (0 number, 1 false, 2 true, 3 state string),
  *             bit 4 "same enterprise and source as the previous point" (the usual case inside one message)
  *   str     = u8 byteLength | UTF-8 bytes (ids, 位号 and states are short: the contracts cap them well below 255 bytes)
+ *   payload = u8 version (2) | UTF-8 JSON of one AlarmEvent   (an alarm transition or operator action, the journal)
  *
  * The CRC catches a torn tail after a crash and a corrupted sector; the length lets a reader skip whole frames.
  */
 export const FRAME_HEADER_BYTES = 8;
 const PAYLOAD_VERSION = 1;
+const ALARM_EVENT_VERSION = 2;
 
 const KIND_NUMBER = 0;
 const KIND_FALSE = 1;
@@ -68,6 +70,17 @@ export class FrameEncoder {
     return this.buf.subarray(0, off);
   }
 
+  /** Encodes one alarm event as its own frame (rare: a fresh buffer each time). */
+  encodeAlarmEvent(e: AlarmEvent): Buffer {
+    const json = Buffer.from(JSON.stringify(e), 'utf8');
+    const frame = Buffer.allocUnsafe(FRAME_HEADER_BYTES + 1 + json.length);
+    frame.writeUInt32LE(1 + json.length, 0);
+    frame.writeUInt8(ALARM_EVENT_VERSION, FRAME_HEADER_BYTES);
+    json.copy(frame, FRAME_HEADER_BYTES + 1);
+    frame.writeUInt32LE(crc32(frame.subarray(FRAME_HEADER_BYTES)), 4);
+    return frame;
+  }
+
   private writeStr(s: string, off: number): number {
     const n = this.buf.write(s, off + 1, 'utf8');
     if (n > 255) throw new SpoolFrameError(`string too long for a spool frame (${n} bytes): ${s.slice(0, 40)}…`);
@@ -111,15 +124,34 @@ export function frameIntact(buf: Buffer, payloadOff: number, payloadBytes: numbe
 
 /** Number of points in a payload without decoding them (for counting what a dropped segment held). */
 export function framePointCount(buf: Buffer, payloadOff: number): number {
-  return buf.readUInt32LE(payloadOff + 1);
+  return buf.readUInt8(payloadOff) === PAYLOAD_VERSION ? buf.readUInt32LE(payloadOff + 1) : 0;
 }
 
-/** Decodes one payload (CRC already checked) and appends its points to `out`. */
-export function decodePayload(buf: Buffer, payloadOff: number, payloadBytes: number, out: SamplePoint[]): void {
+/**
+ * Decodes one payload (CRC already checked): points are appended to `out`, an alarm event to `events`. A null
+ * sink skips that kind without decoding it (the start-up scan for alarm events).
+ */
+export function decodePayload(
+  buf: Buffer,
+  payloadOff: number,
+  payloadBytes: number,
+  out: SamplePoint[] | null,
+  events: AlarmEvent[] | null = null,
+): void {
   const end = payloadOff + payloadBytes;
   let off = payloadOff;
   const version = buf.readUInt8(off);
+  if (version === ALARM_EVENT_VERSION) {
+    if (!events) return;
+    try {
+      events.push(JSON.parse(buf.toString('utf8', off + 1, end)) as AlarmEvent);
+    } catch (err) {
+      throw new SpoolFrameError(`alarm event frame does not parse: ${(err as Error).message}`);
+    }
+    return;
+  }
   if (version !== PAYLOAD_VERSION) throw new SpoolFrameError(`unknown spool frame version ${version}`);
+  if (!out) return;
   const count = buf.readUInt32LE(off + 1);
   off += 5;
   let enterpriseId = '';

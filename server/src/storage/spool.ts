@@ -16,7 +16,7 @@ import {
   writeSync,
 } from 'node:fs';
 import { join } from 'node:path';
-import type { SamplePoint } from '../contracts';
+import type { AlarmEvent, SamplePoint } from '../contracts';
 import {
   FRAME_HEADER_BYTES,
   FrameEncoder,
@@ -145,7 +145,19 @@ export class Spool {
    */
   append(points: readonly SamplePoint[]): number {
     if (this.closed) throw new Error('spool is closed');
-    const frame = this.encoder.encode(points);
+    return this.appendFrame(this.encoder.encode(points));
+  }
+
+  /**
+   * Appends one alarm transition or operator action (the journal, docs/alarm-lifecycle.md), synchronously like
+   * `append`: once it returns, a crash cannot lose the event, and the REST answer to an ack follows it.
+   */
+  appendAlarmEvent(event: AlarmEvent): number {
+    if (this.closed) throw new Error('spool is closed');
+    return this.appendFrame(this.encoder.encodeAlarmEvent(event));
+  }
+
+  private appendFrame(frame: Buffer): number {
     let seg = this.segments[this.segments.length - 1]!;
     if (seg.size > 0 && seg.size + frame.length > this.opts.segmentBytes) seg = this.rotate();
     let written = 0;
@@ -160,13 +172,20 @@ export class Spool {
   }
 
   /**
-   * Reads whole frames from `fromPos` until at least `maxPoints` points (or the end). A position before the
-   * checkpoint (dropped data) is moved up to it. Corrupt frames are skipped with the rest of their segment.
+   * Reads whole frames from `fromPos` until at least `maxItems` points and alarm events (or the end). A position
+   * before the checkpoint (dropped data) is moved up to it. Corrupt frames are skipped with the rest of their
+   * segment. `alarmEventsOnly` skips point frames undecoded (the start-up scan of what the store lacks).
    */
-  read(fromPos: number, maxPoints: number): { points: SamplePoint[]; nextPos: number } {
+  read(
+    fromPos: number,
+    maxItems: number,
+    alarmEventsOnly = false,
+  ): { points: SamplePoint[]; alarmEvents: AlarmEvent[]; nextPos: number } {
     const points: SamplePoint[] = [];
+    const alarmEvents: AlarmEvent[] = [];
+    const pointSink = alarmEventsOnly ? null : points;
     let pos = Math.max(fromPos, this.checkpoint);
-    while (pos < this.end && points.length < maxPoints) {
+    while (pos < this.end && points.length + alarmEvents.length < maxItems) {
       const seg = this.segmentAt(pos);
       const segEnd = seg.base + seg.size;
       if (pos >= segEnd) {
@@ -184,7 +203,7 @@ export class Spool {
       );
       let off = 0;
       let bad: string | undefined;
-      while (off < got && points.length < maxPoints) {
+      while (off < got && points.length + alarmEvents.length < maxItems) {
         const probe = readFrameHeader(this.readBuf, off, got);
         if (probe.kind === 'incomplete') break;
         if (probe.kind === 'corrupt') {
@@ -198,7 +217,7 @@ export class Spool {
         }
         const before = points.length;
         try {
-          decodePayload(this.readBuf, payloadOff, probe.payloadBytes, points);
+          decodePayload(this.readBuf, payloadOff, probe.payloadBytes, pointSink, alarmEvents);
         } catch (err) {
           if (!(err instanceof SpoolFrameError)) throw err;
           points.length = before;
@@ -224,7 +243,20 @@ export class Spool {
       }
       pos += off;
     }
-    return { points, nextPos: Math.min(pos, this.end) };
+    return { points, alarmEvents, nextPos: Math.min(pos, this.end) };
+  }
+
+  /** Every alarm event the store has not confirmed yet, oldest first (read once at start, for the rebuild). */
+  pendingAlarmEvents(): AlarmEvent[] {
+    const out: AlarmEvent[] = [];
+    let pos = this.checkpoint;
+    while (pos < this.end) {
+      const r = this.read(pos, 10_000, true);
+      for (const e of r.alarmEvents) out.push(e);
+      if (r.nextPos <= pos) break;
+      pos = r.nextPos;
+    }
+    return out;
   }
 
   /** The store confirmed everything before `pos`: advance the checkpoint and delete segments wholly before it. */

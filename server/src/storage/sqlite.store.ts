@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { PointValue } from '../contracts';
+import type { AlarmEvent, PointValue } from '../contracts';
 import {
   HOUR_MS,
   MINUTE_MS,
@@ -14,6 +14,8 @@ import {
 import {
   DEFAULT_RETENTION,
   QUALITY_CODE,
+  type AlarmJournalStore,
+  type JournalQuery,
   QUALITY_FROM_CODE,
   type HistoryStore,
   type RawQuery,
@@ -46,7 +48,7 @@ interface AggRow {
  * Embedded store: one SQLite file in WAL mode (DESIGN.md §5). A batch is one transaction with prepared
  * statements; numbers go to `v`, discrete states to `s`, booleans to `b`.
  */
-export class SqliteStore implements TelemetryStore, HistoryStore {
+export class SqliteStore implements TelemetryStore, HistoryStore, AlarmJournalStore {
   readonly description: string;
   private db: Database.Database | undefined;
   private insertPoint: Database.Statement | undefined;
@@ -84,6 +86,22 @@ export class SqliteStore implements TelemetryStore, HistoryStore {
       CREATE INDEX IF NOT EXISTS alarm_event_ts ON alarm_event (ts);
       CREATE INDEX IF NOT EXISTS alarm_event_key_ts ON alarm_event (alarm_key, ts);
     `);
+    // Discrete values (valve and SIS states, booleans) as text; `value` holds numbers only.
+    const eventCols = db.prepare("SELECT name FROM pragma_table_info('alarm_event')").pluck().all() as string[];
+    if (!eventCols.includes('value_s')) db.exec('ALTER TABLE alarm_event ADD COLUMN value_s TEXT');
+    // One event per tag, condition, transition and instant, as InfluxDB keeps one point per series and time: the
+    // spool replays events the store may already hold, and a replay must not double them.
+    const hasEventKey = db
+      .prepare("SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = 'alarm_event_identity_u'")
+      .get();
+    if (!hasEventKey) {
+      db.transaction(() => {
+        db.exec(
+          'DELETE FROM alarm_event WHERE rowid NOT IN (SELECT MAX(rowid) FROM alarm_event GROUP BY tag, condition, transition, ts)',
+        );
+        db.exec('CREATE UNIQUE INDEX alarm_event_identity_u ON alarm_event (tag, condition, transition, ts)');
+      })();
+    }
     // One sample per tag and instant, as in InfluxDB (same series and time = same point): replaying the spool
     // after a crash rewrites what may already be stored, and must not double it. Older files had a plain index.
     const hasUnique = db
@@ -100,8 +118,9 @@ export class SqliteStore implements TelemetryStore, HistoryStore {
       'INSERT OR REPLACE INTO telemetry (ts, enterprise, source, tag, v, s, b, q) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
     );
     this.insertAlarm = db.prepare(
-      `INSERT INTO alarm_event (seq, ts, alarm_id, alarm_key, tag, enterprise, source, transition, from_state, state,
-        condition, priority, value, limit_value, user, comment, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT OR REPLACE INTO alarm_event (seq, ts, alarm_id, alarm_key, tag, enterprise, source, transition,
+        from_state, state, condition, priority, value, value_s, limit_value, user, comment, body)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.db = db;
     this.initRollups(db);
@@ -147,6 +166,7 @@ export class SqliteStore implements TelemetryStore, HistoryStore {
           a.condition,
           a.priority,
           typeof a.value === 'number' ? a.value : null,
+          a.value === null || typeof a.value === 'number' ? null : String(a.value),
           a.limit,
           e.user ?? null,
           e.comment ?? null,
@@ -166,6 +186,48 @@ export class SqliteStore implements TelemetryStore, HistoryStore {
       const v: PointValue = r.v !== null ? r.v : r.s !== null ? r.s : r.b === 1;
       return { tsMs: r.ts, v, q: QUALITY_FROM_CODE[r.q] ?? 'good' };
     });
+  }
+
+  async queryJournal(q: JournalQuery): Promise<AlarmEvent[]> {
+    const where = ['ts >= @fromMs', 'ts <= @toMs'];
+    const params: Record<string, string | number> = { fromMs: q.fromMs, toMs: q.toMs, limit: Math.max(0, q.limit) };
+    const filters: [keyof JournalQuery, string][] = [
+      ['sourceId', 'source'],
+      ['enterpriseId', 'enterprise'],
+      ['tag', 'tag'],
+      ['priority', 'priority'],
+      ['transition', 'transition'],
+      ['user', 'user'],
+    ];
+    for (const [field, column] of filters) {
+      const v = q[field];
+      if (v === undefined) continue;
+      where.push(`${column} = @${field}`);
+      params[field] = v;
+    }
+    const bodies = this.open()
+      .prepare(`SELECT body FROM alarm_event WHERE ${where.join(' AND ')} ORDER BY ts, seq LIMIT @limit`)
+      .pluck()
+      .all(params) as string[];
+    await Promise.resolve();
+    return bodies.map((b) => JSON.parse(b) as AlarmEvent);
+  }
+
+  /** One index seek per alarm point (a loose index scan of (alarm_key, ts)), whatever the journal's length. */
+  async latestAlarmEvents(sinceMs: number, untilMs: number): Promise<AlarmEvent[]> {
+    const bodies = this.open()
+      .prepare(
+        `WITH RECURSIVE keys(k) AS (
+          SELECT (SELECT MIN(alarm_key) FROM alarm_event)
+          UNION ALL SELECT (SELECT MIN(alarm_key) FROM alarm_event WHERE alarm_key > keys.k) FROM keys WHERE keys.k IS NOT NULL
+        )
+        SELECT (SELECT body FROM alarm_event WHERE alarm_key = keys.k AND ts >= ? AND ts < ? ORDER BY ts DESC, seq DESC LIMIT 1)
+        FROM keys WHERE k IS NOT NULL`,
+      )
+      .pluck()
+      .all(sinceMs, untilMs) as (string | null)[];
+    await Promise.resolve();
+    return bodies.filter((b): b is string => b !== null).map((b) => JSON.parse(b) as AlarmEvent);
   }
 
   private initRollups(db: Database.Database): void {

@@ -12,12 +12,19 @@ import type { AlarmEvent, ComponentHealth, SamplePoint } from '../contracts';
 import { InfluxStore } from './influx.store';
 import { SqliteStore } from './sqlite.store';
 import type { HistoryQuery, HistoryResult } from './history.plan';
-import type { HistoryStore, RetentionOptions, TelemetryStore } from './store.port';
+import {
+  latestPerAlarmPoint,
+  type AlarmJournalStore,
+  type HistoryStore,
+  type JournalQuery,
+  type RetentionOptions,
+  type TelemetryStore,
+} from './store.port';
 import { Spool } from './spool';
 import { WriteBuffer, type WriteBufferStats } from './write-buffer';
 
 /** Picks the store from config (InfluxDB when INFLUX_URL is set, else SQLite) and owns the write buffer. */
-export function createStore(config: AppConfig): TelemetryStore & HistoryStore {
+export function createStore(config: AppConfig): TelemetryStore & HistoryStore & AlarmJournalStore {
   const retention = retentionOf(config);
   if (config.INFLUX_URL) {
     return new InfluxStore({
@@ -47,12 +54,15 @@ const MAINTAIN_MS = 60_000;
 @Injectable()
 export class StorageService implements OnModuleInit, BeforeApplicationShutdown, OnApplicationShutdown {
   private readonly logger = new Logger(StorageService.name);
-  readonly store: TelemetryStore & HistoryStore;
+  readonly store: TelemetryStore & HistoryStore & AlarmJournalStore;
   private maintainTimer: NodeJS.Timeout | null = null;
   private readonly buffer: WriteBuffer;
   private lastError: string | undefined;
 
   private readonly spool: Spool | undefined;
+  private initialised: Promise<void> | undefined;
+  /** Alarm events the store had not confirmed when the previous run ended, read before the replay starts. */
+  private spooledAtStart: AlarmEvent[] = [];
 
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {
     this.store = createStore(config);
@@ -92,12 +102,23 @@ export class StorageService implements OnModuleInit, BeforeApplicationShutdown, 
     });
   }
 
-  async onModuleInit(): Promise<void> {
+  onModuleInit(): Promise<void> {
+    return this.ready();
+  }
+
+  /** Resolves once the store is initialised and the write buffer runs; services that read the store at start await it. */
+  ready(): Promise<void> {
+    return (this.initialised ??= this.init());
+  }
+
+  private async init(): Promise<void> {
     try {
       await this.store.init();
     } catch (err) {
       throw new Error(`cannot initialise ${this.store.description}: ${(err as Error).message}`);
     }
+    // Before the replay starts: from here on each of these is in the store or still in the spool, never neither.
+    this.spooledAtStart = this.spool?.pendingAlarmEvents() ?? [];
     this.buffer.start();
     this.logger.log(`store: ${this.store.description}`);
     if (this.config.RETENTION_RAW_DAYS < 30) {
@@ -126,6 +147,28 @@ export class StorageService implements OnModuleInit, BeforeApplicationShutdown, 
   /** Trend of one tag (docs/storage.md): raw or rolled-up buckets by the span, at most HISTORY_MAX_POINTS. */
   history(q: Omit<HistoryQuery, 'maxPoints'>): Promise<HistoryResult> {
     return this.store.queryHistory({ ...q, maxPoints: this.config.HISTORY_MAX_POINTS });
+  }
+
+  /** The alarm journal, oldest first (docs/alarm-lifecycle.md "Journal"). */
+  queryJournal(q: JournalQuery): Promise<AlarmEvent[]> {
+    return this.store.queryJournal(q);
+  }
+
+  /** The latest journal event of each alarm point in `[sinceMs, untilMs)`, as the store has it. */
+  latestAlarmEvents(sinceMs: number, untilMs: number): Promise<AlarmEvent[]> {
+    return this.store.latestAlarmEvents(sinceMs, untilMs);
+  }
+
+  /**
+   * Once, at start (the rebuild): the latest event of each alarm point, from the store and from the spool's
+   * events that the previous run had not seen stored (a crash, or a store outage at shutdown).
+   */
+  async latestAlarmEventsAtStart(sinceMs: number, untilMs: number): Promise<AlarmEvent[]> {
+    await this.ready();
+    const spooled = this.spooledAtStart.filter((e) => e.tsMs >= sinceMs && e.tsMs < untilMs);
+    this.spooledAtStart = [];
+    const stored = await this.store.latestAlarmEvents(sinceMs, untilMs);
+    return latestPerAlarmPoint([...stored, ...spooled]);
   }
 
   pushAlarmEvent(event: AlarmEvent): void {

@@ -1,4 +1,4 @@
-import type { AlarmEvent, PointValue, Quality, SamplePoint } from '../contracts';
+import type { AlarmEvent, AlarmPriority, AlarmTransitionKind, PointValue, Quality, SamplePoint } from '../contracts';
 import type { HistoryQuery, HistoryResult } from './history.plan';
 
 /** One batch handed to the store in a single request (DESIGN.md §5: no request per point). */
@@ -65,6 +65,52 @@ export interface HistoryStore {
   backfillRollups(fromMs: number, toMs: number): Promise<void>;
   /** Periodic upkeep, called every minute: rollups of closed buckets and retention where the database does not. */
   maintain(nowMs: number): Promise<void>;
+}
+
+/**
+ * A query of the alarm journal (every transition and operator action, `alarm_event`). All filters are exact
+ * matches on the event; results are ordered by time, then stream `seq`, and cut at `limit`.
+ */
+export interface JournalQuery {
+  /** Inclusive. */
+  fromMs: number;
+  /** Inclusive. */
+  toMs: number;
+  sourceId?: string;
+  enterpriseId?: string;
+  tag?: string;
+  /** The alarm's priority after the transition. */
+  priority?: AlarmPriority;
+  transition?: AlarmTransitionKind;
+  user?: string;
+  limit: number;
+}
+
+/**
+ * The alarm journal (docs/alarm-lifecycle.md "Journal"): appended through `TelemetryStore.writeBatch`, read here.
+ * Rewriting an event (the spool replays what the store had not confirmed) is idempotent: an event is identified
+ * by tag, condition, transition and time, as InfluxDB identifies a point by series and time.
+ */
+export interface AlarmJournalStore {
+  queryJournal(q: JournalQuery): Promise<AlarmEvent[]>;
+  /**
+   * The latest event (by time, then seq) of every alarm point that has one in `[sinceMs, untilMs)`: what the
+   * alarm states are rebuilt from at start, and the state at the start of a statistics range.
+   */
+  latestAlarmEvents(sinceMs: number, untilMs: number): Promise<AlarmEvent[]>;
+}
+
+/** Orders journal events as every adapter must: time, then the stream sequence. */
+export const byTimeThenSeq = (a: AlarmEvent, b: AlarmEvent): number => a.tsMs - b.tsMs || a.seq - b.seq;
+
+/** The latest event (by time, then seq) of each alarm point among `events`. */
+export function latestPerAlarmPoint(events: Iterable<AlarmEvent>): AlarmEvent[] {
+  const latest = new Map<string, AlarmEvent>();
+  for (const e of events) {
+    const seen = latest.get(e.alarm.key);
+    if (!seen || byTimeThenSeq(seen, e) < 0) latest.set(e.alarm.key, e);
+  }
+  return [...latest.values()];
 }
 
 /** Nest injection token of the TelemetryStore. */

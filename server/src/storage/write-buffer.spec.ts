@@ -431,6 +431,54 @@ describe(`${WriteBuffer.name} with a disk spool`, () => {
     fresh.close();
   });
 
+  it('spools alarm events: one the store has not confirmed survives a crash and is replayed in order', async () => {
+    const crashed = make();
+    pushMessages(crashed, 0, 10);
+    crashed.pushAlarmEvent(alarmEvent);
+    const ack: AlarmEvent = { ...alarmEvent, seq: 2, tsMs: 2, transition: 'ack', user: '张三', comment: '已确认' };
+    crashed.pushAlarmEvent(ack);
+    pushMessages(crashed, 10, 20); // nothing written: the process dies here
+
+    const fresh = openSpool();
+    expect(fresh.pendingAlarmEvents()).toEqual([alarmEvent, ack]);
+    const restarted = new WriteBuffer(store, {
+      flushMs: 1000,
+      batchPoints: 100,
+      maxBufferedPoints: 200,
+      spool: fresh,
+      onError: () => undefined,
+      onRecovered: () => undefined,
+    });
+    await drainAll(restarted);
+    expect(store.written).toEqual([{ points: range(0, 20).map(point), alarmEvents: [alarmEvent, ack] }]);
+    expect(restarted.stats()).toMatchObject({ replayedPoints: 20, replayedAlarmEvents: 2 });
+    expect(fresh.pendingBytes).toBe(0);
+    fresh.close();
+  });
+
+  it('commits an alarm event once stored, even with no point after it', async () => {
+    const sut = make();
+    pushMessages(sut, 0, 10);
+    sut.pushAlarmEvent(alarmEvent);
+    await sut.flush();
+    expect(store.written).toEqual([{ points: range(0, 10).map(point), alarmEvents: [alarmEvent] }]);
+    expect(spool.pendingBytes).toBe(0);
+    expect(spool.pendingAlarmEvents()).toEqual([]);
+  });
+
+  it('keeps the checkpoint before an alarm event whose write failed', async () => {
+    const sut = make();
+    store.failNext = 1;
+    sut.pushAlarmEvent(alarmEvent);
+    pushMessages(sut, 0, 10);
+    await sut.flush();
+    expect(spool.pendingAlarmEvents()).toEqual([alarmEvent]);
+    jest.advanceTimersByTime(10_000);
+    await sut.flush();
+    expect(spool.pendingBytes).toBe(0);
+    expect(store.written).toEqual([{ points: range(0, 10).map(point), alarmEvents: [alarmEvent] }]);
+  });
+
   it('holds a message in memory when the spool cannot take it, and says so', async () => {
     const onSpoolError = jest.fn();
     const sut = make({ onSpoolError });

@@ -34,6 +34,8 @@ export interface WriteBufferStats {
   droppedPoints: number;
   /** Points written from the spool after an outage or a crash. */
   replayedPoints: number;
+  /** Alarm events written from the spool after an outage or a crash. */
+  replayedAlarmEvents: number;
   failedWrites: number;
   batches: number;
   spoolWriteErrors: number;
@@ -60,12 +62,18 @@ export class WriteBuffer {
   private mode: WriteMode = 'live';
   /** Replay: the next spool position to read. */
   private readPos = 0;
-  /** Live: spool position after each buffered message, and the running point count at its end. */
+  /**
+   * Live: spool position after each buffered frame (a message's points or an alarm event), and the running point
+   * and alarm event counts at its end. A frame is stored once both counts are written.
+   */
   private markEnd: number[] = [];
+  private markEvents: number[] = [];
   private markPos: number[] = [];
   private markHead = 0;
   private pushedTotal = 0;
   private writtenTotal = 0;
+  private pushedEvents = 0;
+  private writtenEvents = 0;
   /** Points in memory that the spool failed to take (lost if memory must be let go). */
   private unspooled = 0;
   private readonly spool: Spool | undefined;
@@ -74,6 +82,7 @@ export class WriteBuffer {
     storedAlarmEvents: 0,
     droppedPoints: 0,
     replayedPoints: 0,
+    replayedAlarmEvents: 0,
     failedWrites: 0,
     batches: 0,
     spoolWriteErrors: 0,
@@ -122,6 +131,7 @@ export class WriteBuffer {
     this.pushedTotal += points.length;
     if (pos >= 0) {
       this.markEnd.push(this.pushedTotal);
+      this.markEvents.push(this.pushedEvents);
       this.markPos.push(pos);
     } else if (this.spool) {
       this.unspooled += points.length;
@@ -137,8 +147,28 @@ export class WriteBuffer {
     }
   }
 
+  /**
+   * One alarm transition or operator action: appended to the spool synchronously like a message's points, so the
+   * journal and the state rebuilt from it at start survive a crash (docs/alarm-lifecycle.md "Rebuild").
+   */
   pushAlarmEvent(event: AlarmEvent): void {
+    let pos = -1;
+    if (this.spool) {
+      try {
+        pos = this.spool.appendAlarmEvent(event);
+      } catch (err) {
+        this.s.spoolWriteErrors++;
+        this.opts.onSpoolError?.(err as Error);
+      }
+    }
+    if (this.mode === 'replay' && pos >= 0) return;
     this.alarmEvents.push(event);
+    this.pushedEvents++;
+    if (pos >= 0) {
+      this.markEnd.push(this.pushedTotal);
+      this.markEvents.push(this.pushedEvents);
+      this.markPos.push(pos);
+    }
   }
 
   stats(): WriteBufferStats {
@@ -171,10 +201,12 @@ export class WriteBuffer {
 
   private async writeOne(): Promise<void> {
     let replayed: SamplePoint[] = [];
+    let replayedEvents: AlarmEvent[] = [];
     let replayTo = -1;
     if (this.mode === 'replay' && this.spool) {
       const r = this.spool.read(this.readPos, this.opts.batchPoints);
       replayed = r.points;
+      replayedEvents = r.alarmEvents;
       replayTo = r.nextPos;
     }
     const room = Math.max(this.opts.batchPoints - replayed.length, 0);
@@ -182,15 +214,18 @@ export class WriteBuffer {
     this.points = fromMemory === this.points ? [] : this.points.slice(fromMemory.length);
     const points =
       replayed.length === 0 ? fromMemory : fromMemory.length === 0 ? replayed : replayed.concat(fromMemory);
-    const alarmEvents = this.alarmEvents;
+    const eventsFromMemory = this.alarmEvents;
     this.alarmEvents = [];
+    const alarmEvents = replayedEvents.length === 0 ? eventsFromMemory : replayedEvents.concat(eventsFromMemory);
     try {
       if (points.length > 0 || alarmEvents.length > 0) await this.store.writeBatch({ points, alarmEvents });
       this.s.storedPoints += points.length;
       this.s.storedAlarmEvents += alarmEvents.length;
       this.s.replayedPoints += replayed.length;
+      this.s.replayedAlarmEvents += replayedEvents.length;
       this.s.batches++;
       this.writtenTotal += fromMemory.length;
+      this.writtenEvents += eventsFromMemory.length;
       if (this.points.length === 0) this.unspooled = 0;
       this.commit(replayTo);
       if (this.failing) {
@@ -204,7 +239,7 @@ export class WriteBuffer {
       }
     } catch (err) {
       this.points = fromMemory.concat(this.points);
-      this.alarmEvents = alarmEvents.concat(this.alarmEvents);
+      this.alarmEvents = eventsFromMemory.concat(this.alarmEvents);
       this.s.failedWrites++;
       this.s.lastError = (err as Error).message;
       this.failing = true;
@@ -231,12 +266,17 @@ export class WriteBuffer {
       return;
     }
     let pos = -1;
-    while (this.markHead < this.markEnd.length && this.markEnd[this.markHead]! <= this.writtenTotal) {
+    while (
+      this.markHead < this.markEnd.length &&
+      this.markEnd[this.markHead]! <= this.writtenTotal &&
+      this.markEvents[this.markHead]! <= this.writtenEvents
+    ) {
       pos = this.markPos[this.markHead]!;
       this.markHead++;
     }
     if (this.markHead > 4096 && this.markHead * 2 > this.markEnd.length) {
       this.markEnd = this.markEnd.slice(this.markHead);
+      this.markEvents = this.markEvents.slice(this.markHead);
       this.markPos = this.markPos.slice(this.markHead);
       this.markHead = 0;
     }
@@ -258,7 +298,10 @@ export class WriteBuffer {
     if (lost > 0) this.s.droppedPoints += lost;
     this.points = [];
     this.writtenTotal = this.pushedTotal;
+    // Alarm events stay in memory (few, and those the spool refused exist nowhere else); the spooled ones are
+    // written again by the replay, which the stores take as the same events.
     this.markEnd = [];
+    this.markEvents = [];
     this.markPos = [];
     this.markHead = 0;
     this.unspooled = 0;

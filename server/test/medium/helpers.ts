@@ -23,9 +23,13 @@ export interface TestServer extends RunningServer {
 
 let instance = 0;
 
-/** A whole server on free ports with its own data dir; env overrides pick the broker and the store. */
+/**
+ * A whole server on free ports with its own data dir; env overrides pick the broker and the store. A `DATA_DIR`
+ * given in `env` belongs to the caller (a restart on the same data) and is kept when the server stops.
+ */
 export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'hazard-medium-'));
+  const ownDir = env.DATA_DIR === undefined;
+  const dataDir = env.DATA_DIR ?? mkdtempSync(join(tmpdir(), 'hazard-medium-'));
   const config = loadConfig({
     PORT: '0',
     HOST: '127.0.0.1',
@@ -49,7 +53,7 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
     stop: () =>
       (stopped ??= (async () => {
         await server.close();
-        rmSync(dataDir, { recursive: true, force: true });
+        if (ownDir) rmSync(dataDir, { recursive: true, force: true });
       })()),
   };
 }

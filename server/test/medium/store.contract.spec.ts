@@ -3,10 +3,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { requireService } from '../../../test/harness/env';
-import type { AlarmEvent, HistoryBucket, SamplePoint } from '../../src/contracts';
+import type { Alarm, AlarmEvent, HistoryBucket, SamplePoint } from '../../src/contracts';
 import { InfluxStore } from '../../src/storage/influx.store';
 import { SqliteStore } from '../../src/storage/sqlite.store';
-import type { HistoryStore, TelemetryStore } from '../../src/storage/store.port';
+import type { AlarmJournalStore, HistoryStore, TelemetryStore } from '../../src/storage/store.port';
 
 const HOUR = 3_600_000;
 
@@ -280,5 +280,156 @@ describe.each(adapters)('HistoryStore contract: $name', (adapter) => {
     expect(r.note).toMatch(/at most 20 buckets/);
     const total = r.buckets.reduce((n, b) => n + b.count, 0);
     expect(total).toBe(numeric.length);
+  });
+});
+
+/** The alarm journal: the same events, the same answers, in the same order, whichever adapter. */
+describe.each(adapters)('AlarmJournalStore contract: $name', (adapter) => {
+  let sut: TelemetryStore & AlarmJournalStore;
+  let dispose: () => Promise<void>;
+  // Within the raw retention policy of InfluxDB (30 days), so the points are kept.
+  const J0 = Math.floor((Date.now() - 3 * HOUR) / 1000) * 1000;
+
+  const alarm = (key: string, over: Partial<Alarm> = {}): Alarm => {
+    const [tag = '', group = ''] = key.split(':');
+    return {
+      id: `${key}@${J0}`,
+      key,
+      tag,
+      enterpriseId: 'bjpc',
+      sourceId: 'tf01',
+      condition: group === 'hi' ? 'H' : group === 'lo' ? 'L' : 'VALVE_TRAVEL',
+      priority: 3,
+      state: 'unacked',
+      active: true,
+      latching: false,
+      chattering: false,
+      value: 13.7,
+      limit: 13.6,
+      unit: 'm',
+      raisedAt: J0,
+      updatedAt: J0,
+      message: '1#甲醇储罐液位（LIA-101）高报警：13.7m，限值 13.6m',
+      ...over,
+    };
+  };
+  const ev = (
+    seq: number,
+    atMs: number,
+    transition: AlarmEvent['transition'],
+    key: string,
+    over: Partial<Alarm> = {},
+    extra: Partial<AlarmEvent> = {},
+  ): AlarmEvent => ({
+    seq,
+    tsMs: J0 + atMs,
+    transition,
+    fromState: 'normal',
+    alarm: alarm(key, { updatedAt: J0 + atMs, ...over }),
+    ...extra,
+  });
+
+  const events: AlarmEvent[] = [
+    ev(1, 0, 'raise', 'LIA-101:hi'),
+    ev(2, 1000, 'escalate', 'LIA-101:hi', { condition: 'HH', priority: 2, value: 14.5, limit: 14.4 }),
+    ev(
+      3,
+      2000,
+      'ack',
+      'LIA-101:hi',
+      { condition: 'HH', priority: 2, state: 'acked' },
+      {
+        fromState: 'unacked',
+        user: '张三',
+        comment: '已通知外操, "现场确认"',
+      },
+    ),
+    // Two events of one instant: seq orders them (InfluxDB's series order would put `raise` first).
+    ev(5, 3000, 'suppress', 'FIA-101:lo', { state: 'normal', active: false, sourceId: 'tf02' }),
+    ev(6, 3000, 'raise', 'FIA-101:lo', { sourceId: 'tf02' }),
+    ev(4, 2500, 'raise', 'XV-101:VALVE_TRAVEL', { value: 'travel', limit: null, priority: 2, enterpriseId: 'hxcl' }),
+    ev(
+      7,
+      4000,
+      'return',
+      'LIA-101:hi',
+      { condition: 'HH', priority: 2, state: 'normal', active: false },
+      {
+        fromState: 'acked',
+      },
+    ),
+    ev(
+      8,
+      5000,
+      'shelve',
+      'XV-101:VALVE_TRAVEL',
+      { value: 'travel', limit: null, priority: 2, enterpriseId: 'hxcl' },
+      {
+        fromState: 'unacked',
+        user: 'lisi',
+        comment: '阀门检修',
+      },
+    ),
+  ];
+  const sorted = [...events].sort((a, b) => a.tsMs - b.tsMs || a.seq - b.seq);
+  const all = { fromMs: J0, toMs: J0 + 10_000, limit: 100 };
+  const seqs = (xs: AlarmEvent[]) => xs.map((e) => e.seq);
+
+  beforeAll(async () => {
+    const created = await adapter.create();
+    sut = created.store as TelemetryStore & AlarmJournalStore;
+    dispose = created.dispose;
+    await sut.init();
+    // Out of order across two batches, and the second batch written twice (a spool replay after a crash).
+    await sut.writeBatch({ points: [], alarmEvents: events.slice(4) });
+    await sut.writeBatch({ points: [], alarmEvents: events.slice(0, 4) });
+    await sut.writeBatch({ points: [], alarmEvents: events.slice(0, 4) });
+  }, 60_000);
+
+  afterAll(() => dispose?.(), 30_000);
+
+  it('reads every event back whole (discrete values, Chinese text, quotes), ordered by time then seq', async () => {
+    const got = await sut.queryJournal(all);
+    expect(seqs(got)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(got).toEqual(sorted);
+  });
+
+  it('keeps one copy of an event written twice', async () => {
+    expect(await sut.queryJournal({ ...all, transition: 'ack' })).toHaveLength(1);
+  });
+
+  it('honours the time range at both ends (inclusive)', async () => {
+    expect(seqs(await sut.queryJournal({ ...all, fromMs: J0 + 1000, toMs: J0 + 3000 }))).toEqual([2, 3, 4, 5, 6]);
+    expect(await sut.queryJournal({ ...all, fromMs: J0 + 10_001, toMs: J0 + 20_000 })).toEqual([]);
+  });
+
+  it.each([
+    ['sourceId', { sourceId: 'tf02' }, [5, 6]],
+    ['enterpriseId', { enterpriseId: 'hxcl' }, [4, 8]],
+    ['tag', { tag: 'LIA-101' }, [1, 2, 3, 7]],
+    ['priority', { priority: 2 as const }, [2, 3, 4, 7, 8]],
+    ['transition', { transition: 'raise' as const }, [1, 4, 6]],
+    ['user', { user: '张三' }, [3]],
+    ['several filters', { tag: 'LIA-101', priority: 2 as const, transition: 'return' as const }, [7]],
+    ['a value nobody has', { user: "o'brien" }, []],
+  ])('filters by %s', async (_name, filter, want) => {
+    expect(seqs(await sut.queryJournal({ ...all, ...filter }))).toEqual(want);
+  });
+
+  it('cuts at the limit in time-then-seq order, also inside one instant', async () => {
+    expect(seqs(await sut.queryJournal({ ...all, limit: 3 }))).toEqual([1, 2, 3]);
+    expect(seqs(await sut.queryJournal({ ...all, limit: 5 }))).toEqual([1, 2, 3, 4, 5]);
+    expect(seqs(await sut.queryJournal({ ...all, limit: 6 }))).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(await sut.queryJournal({ ...all, limit: 0 })).toEqual([]);
+  });
+
+  it('gives the latest event of every alarm point in a range, ties broken by seq', async () => {
+    const latest = (fromMs: number, untilMs: number) =>
+      sut.latestAlarmEvents(J0 + fromMs, J0 + untilMs).then((xs) => seqs(xs.sort((a, b) => a.seq - b.seq)));
+    await expect(latest(0, 10_000)).resolves.toEqual([6, 7, 8]);
+    // Until is exclusive: the state as it was at that instant.
+    await expect(latest(0, 3000)).resolves.toEqual([3, 4]);
+    await expect(latest(2500, 4000)).resolves.toEqual([4, 6]);
+    await expect(latest(20_000, 30_000)).resolves.toEqual([]);
   });
 });

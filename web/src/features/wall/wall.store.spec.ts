@@ -183,19 +183,20 @@ describe('wall store', () => {
     });
     const red = { level: 'red' as const, score: 40, counts: { blue: 0, yellow: 0, orange: 0, red: 1 }, reasons: [] };
 
-    it('shares the stream sequence with alarm events: interleaved, neither looks like a gap', () => {
+    it('follows its own sequence: interleaved with alarm events, neither looks like a gap', () => {
       const sut = withSnapshot(7);
+      expect(sut.risk?.seq).toBe(7);
       expect(applyAlarmEvent(sut, ev(8, alarm('A:hi:1')))).toBe('applied');
       expect(
         applyRiskEvent(sut, {
-          seq: 9,
+          seq: 8,
           computedAt: 2000,
           park: red,
           enterprises: [{ enterpriseId: 'e', ...red }],
           sources: [redSource()],
         }),
       ).toBe('applied');
-      expect(applyAlarmEvent(sut, ev(10, alarm('B:hi:1')))).toBe('applied');
+      expect(applyAlarmEvent(sut, ev(9, alarm('B:hi:1')))).toBe('applied');
       expect(sut.outOfSync).toBe(false);
       expect(sut.risk?.sources[0]).toMatchObject({ level: 'red', score: 40 });
       expect(sut.risk?.park.level).toBe('red');

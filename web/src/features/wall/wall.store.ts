@@ -85,13 +85,16 @@ export function applyAlarmEvent(state: WallState, e: AlarmEvent): AlarmApplyResu
 }
 
 /**
- * Applies a risk change (the sources that changed, their enterprises and the park). Risk events share the stream's
- * sequence with alarm events, so the same gap rule holds.
+ * Applies a risk change (the sources that changed, their enterprises and the park). Risk events are numbered by a
+ * sequence of their own (the snapshot's `risk.seq`); a gap in it calls for a resync like an alarm gap.
  */
 export function applyRiskEvent(state: WallState, e: RiskEvent): AlarmApplyResult {
-  const verdict = takeSeq(state, e.seq);
-  if (verdict !== 'applied' || !state.risk) return verdict;
   const risk = state.risk;
+  if (risk && e.seq <= risk.seq) return 'ignored';
+  if (!risk || state.outOfSync || e.seq !== risk.seq + 1) {
+    state.outOfSync = true;
+    return 'gap';
+  }
   risk.seq = e.seq;
   risk.computedAt = e.computedAt;
   risk.park = e.park;
