@@ -1,6 +1,11 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { AlarmActionsService } from './alarms/alarm-actions.service';
 import { AlarmController } from './alarms/alarm.controller';
 import { AlarmService } from './alarms/alarm.service';
+import { AuthController } from './auth/auth.controller';
+import { AuthGuard } from './auth/auth.guard';
+import { AuthService } from './auth/auth.service';
 import { BrokerService } from './broker/broker.service';
 import { APP_CONFIG, type AppConfig } from './config/app-config';
 import { DataHealthService } from './health/data-health.service';
@@ -21,7 +26,14 @@ export class AppModule {
   static register(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      controllers: [SiteController, AlarmController, HealthController, MetricsController, HistoryController],
+      controllers: [
+        AuthController,
+        SiteController,
+        AlarmController,
+        HealthController,
+        MetricsController,
+        HistoryController,
+      ],
       providers: [
         { provide: APP_CONFIG, useValue: config },
         SiteService,
@@ -30,6 +42,10 @@ export class AppModule {
         BrokerService,
         StorageService,
         AlarmService,
+        AlarmActionsService,
+        AuthService,
+        // Every route needs a token unless marked @Public() (auth/auth.guard.ts).
+        { provide: APP_GUARD, useClass: AuthGuard },
         DataHealthService,
         IngestService,
         RealtimeGateway,

@@ -98,6 +98,19 @@ export const AppConfigSchema = z.object({
   ALARM_NOTIFY_P1_MIN: int(1, 1440, 5),
   /** Longest an operator may shelve an alarm, minutes (ISA-18.2: shelving is always time-limited). */
   ALARM_SHELVE_MAX_MIN: int(1, 10_080, 480),
+  /** Users file (JSON: username, role, bcrypt hash; `pnpm user:add` writes it). Unset: DATA_DIR/users.json. */
+  USERS_FILE: z.preprocess(blankAsUnset, z.string().optional()),
+  /**
+   * HS256 key of login and kiosk tokens, at least 32 characters; every instance of a cluster needs the same one.
+   * Unset: a random key is generated once into DATA_DIR/jwt-secret, so tokens survive a restart.
+   */
+  JWT_SECRET: z.preprocess(blankAsUnset, z.string().min(32, 'must be at least 32 characters').optional()),
+  /** Lifetime of a login token, hours (12: one duty shift). Kiosk tokens get theirs from the CLI (`--ttl-h`). */
+  JWT_TTL_H: int(1, 24 * 31, 12),
+  /** Failed logins per username and address within LOGIN_WINDOW_S before further attempts get 429. */
+  LOGIN_MAX_FAILURES: int(1, 1000, 5),
+  /** Window of the login failure count, seconds. */
+  LOGIN_WINDOW_S: int(1, 86_400, 60),
   /** Log level: error, warn, log, debug. */
   LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug']).default('log'),
 });

@@ -1,5 +1,6 @@
 import { Controller, Get, Header } from '@nestjs/common';
 import { AlarmService } from '../alarms/alarm.service';
+import { Public } from '../auth/auth.decorators';
 import { DataHealthService } from '../health/data-health.service';
 import { IngestService } from '../ingest/ingest.service';
 import { StorageService } from '../storage/storage.service';
@@ -14,6 +15,8 @@ export class MetricsController {
     private readonly dataHealth: DataHealthService,
   ) {}
 
+  /** Public: Prometheus scrapes without a token (counters only, no plant data). */
+  @Public()
   @Get()
   @Header('Content-Type', 'text/plain; version=0.0.4')
   get(): string {
