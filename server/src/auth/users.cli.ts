@@ -158,10 +158,11 @@ async function run(argv: string[], io: CliIo): Promise<void> {
         ttlH * 3_600_000,
       );
       io.out(`${token}\n`);
+      const capped = ttlH < wantedH ? ` (capped at JWT_TTL_H=${config.JWT_TTL_H} h for role ${user.role})` : '';
+      const kiosk = user.role === 'viewer' ? ' Wall URL: http://SERVER:PORT/?kiosk&token=<token>' : '';
       io.err(
-        `token for ${user.username} (${user.role}) valid until ${new Date(expiresAtMs).toISOString()}` +
-          `${ttlH < wantedH ? ` (capped at JWT_TTL_H=${config.JWT_TTL_H} h for a ${user.role})` : ''}; ` +
-          `it is a secret: treat it like a password. Wall URL: http://SERVER:PORT/?kiosk&token=<token>\n`,
+        `token for ${user.username} (${user.role}) valid until ${new Date(expiresAtMs).toISOString()}${capped}; ` +
+          `it is a secret: treat it like a password.${kiosk}\n`,
       );
       return;
     }
