@@ -122,13 +122,19 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
+/** Keys whose values never appear in an error message. */
+const SECRET_KEYS = new Set(['JWT_SECRET', 'MQTT_PASSWORD', 'INFLUX_PASSWORD']);
+
 /** Parses the environment; fails fast with a message naming each bad key and why. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): AppConfig {
   const result = AppConfigSchema.safeParse(env);
   if (result.success) return result.data;
   const lines = result.error.issues.map((i) => {
     const key = String(i.path[0] ?? '(env)');
-    return `  ${key}=${JSON.stringify(env[key] ?? '')}: ${i.message}`;
+    const value = env[key] ?? '';
+    // A secret that is wrong is still a secret: the start-up error goes to logs.
+    const shown = SECRET_KEYS.has(key) ? `(${value.length} characters, hidden)` : JSON.stringify(value);
+    return `  ${key}=${shown}: ${i.message}`;
   });
   throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
 }

@@ -62,8 +62,7 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnAp
 
   afterInit(): void {
     this.nsp.use((socket, next) => {
-      const token: unknown = (socket.handshake.auth as Partial<Record<string, unknown>>).token;
-      const check = this.auth.authenticate(typeof token === 'string' ? token : undefined, Date.now());
+      const check = this.auth.authenticate(handshakeToken(socket.handshake.auth), Date.now());
       if (!check.ok) {
         next(
           Object.assign(new Error(check.message), { data: { code: 'unauthorized' } satisfies RealtimeAuthErrorData }),
@@ -132,4 +131,11 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnAp
     this.expiryTimers.clear();
     this.logger.debug('realtime stopped');
   }
+}
+
+/** `auth.token` of a handshake; whatever a client sends there (null, a string, nested junk) is never a crash. */
+function handshakeToken(auth: unknown): string | undefined {
+  if (typeof auth !== 'object' || auth === null) return undefined;
+  const token: unknown = (auth as Record<string, unknown>).token;
+  return typeof token === 'string' ? token : undefined;
 }

@@ -1,3 +1,5 @@
+import { resolveJwtSecret } from '../../src/auth/jwt-secret';
+import { TokenSigner } from '../../src/auth/token';
 import type { Alarm, AlarmEvent, LoginResponse } from '../../src/contracts';
 import {
   login,
@@ -195,6 +197,24 @@ describe('auth: login, role-checked alarm actions and the socket.io handshake', 
       probe.close();
     }
   });
+
+  it('disconnects a socket when its token expires, and refuses it again as expired', async () => {
+    const signer = new TokenSigner(resolveJwtSecret({ DATA_DIR: sut.dataDir, JWT_SECRET: undefined }).secret);
+    // Whole seconds (JWT exp): the token lives between 2 and 3 s.
+    const { token } = signer.sign({ username: 'viewer', role: 'viewer' }, Date.now(), 3000);
+    const probe = new RealtimeProbe(sut.httpUrl, token);
+    try {
+      await probe.firstSnapshot();
+      const disconnected = new Promise<string>((resolve) => probe.socket.once('disconnect', resolve));
+      expect(await disconnected).toBe('io server disconnect');
+
+      probe.socket.connect();
+      await waitFor(() => probe.refusals.length > 0, 5000, 'the refusal of the expired token');
+      expect(probe.refusals[0]!.message).toMatch(/^token expired at .*: log in again$/);
+    } finally {
+      probe.close();
+    }
+  }, 15_000);
 
   it('answers the 6th wrong login within a minute with 429 and Retry-After, even with the right password', async () => {
     const statuses: number[] = [];
