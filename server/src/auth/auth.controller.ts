@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Post, Req, UseFilters } from '@nestjs/common';
-import type { LoginResponse, MeResponse } from '../contracts';
-import { Public, type AuthedRequest } from './auth.decorators';
+import type { AuthUser, LoginResponse, MeResponse } from '../contracts';
+import { CurrentUser, Public, type AuthedRequest } from './auth.decorators';
 import { RetryAfterFilter } from './auth.errors';
 import { AuthService } from './auth.service';
 
@@ -19,7 +19,7 @@ export class AuthController {
 
   /** `GET /api/auth/me`: who the token is for (the web app checks a stored token with it). */
   @Get('me')
-  me(@Req() req: AuthedRequest): MeResponse {
-    return { user: req.user!, expiresAt: req.tokenExpiresAtMs! };
+  me(@CurrentUser() user: AuthUser, @Req() req: AuthedRequest): MeResponse {
+    return { user, expiresAt: req.tokenExpiresAtMs ?? 0 };
   }
 }

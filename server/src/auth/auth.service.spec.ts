@@ -112,6 +112,17 @@ describe(AuthService.name, () => {
     expect(await attempt(PASSWORD, T0 + 60_000)).toBe('ok');
   });
 
+  it('holds attempts sent in parallel to the limit too, while the first are still being checked', async () => {
+    const attempts = Array.from({ length: 10 }, (_, i) =>
+      status(sut.login({ username: 'zhang', password: `guess-${i}` }, '10.0.0.7', T0)),
+    );
+
+    const statuses = await Promise.all(attempts);
+
+    expect(statuses.filter((st) => st === 401)).toHaveLength(3);
+    expect(statuses.filter((st) => st === 429)).toHaveLength(7);
+  });
+
   it('refuses the token of a removed user and applies a changed role to issued tokens', async () => {
     const { token } = await sut.login({ username: 'zhang', password: PASSWORD }, '10.0.0.7', T0);
 

@@ -24,7 +24,7 @@ const ADDRESS_FACTOR = 4;
 @Injectable()
 export class AuthService {
   private readonly logger = new Logger(AuthService.name);
-  readonly users: UsersDirectory;
+  private readonly users: UsersDirectory;
   private readonly signer: TokenSigner;
   private readonly perName: LoginLimiter;
   private readonly perAddress: LoginLimiter;
@@ -60,18 +60,21 @@ export class AuthService {
       const waitS = Math.ceil(waitMs / 1000);
       throw new TooManyAttemptsException(`too many failed logins: try again in ${waitS} s`, waitS);
     }
+    // Counted as failed before the (asynchronous) hash check and taken back when right: attempts sent in parallel
+    // cannot all pass the limit while the first ones are still being checked.
+    this.perName.recordFailure(nameKey, nowMs);
+    this.perAddress.recordFailure(address, nowMs);
     const user = this.users.get(username, nowMs);
     // Unknown names cost a hash check too, so the response time does not tell which names exist.
     const hash = user?.passwordHash ?? (await this.decoy());
     const ok = (await verifyPassword(password, hash)) && user?.passwordHash !== undefined;
     if (!ok || !user) {
-      this.perName.recordFailure(nameKey, nowMs);
-      this.perAddress.recordFailure(address, nowMs);
       // The attempted name is logged only when it exists: a password typed into the name field must not be.
       this.logger.warn(`failed login for ${user ? `"${user.username}"` : 'an unknown user'} from ${address}`);
       throw new UnauthorizedException('wrong username or password');
     }
     this.perName.reset(nameKey);
+    this.perAddress.withdraw(address, nowMs);
     const signed = this.signer.sign(
       { username: user.username, role: user.role },
       nowMs,
@@ -89,11 +92,6 @@ export class AuthService {
     const user = this.users.get(username, nowMs);
     if (!user) return { ok: false, message: `invalid token: user "${username}" no longer exists` };
     return { ok: true, user: { username: user.username, role: user.role }, expiresAtMs: check.claims.expiresAtMs };
-  }
-
-  /** Signs a token for a user of the file (the CLI's kiosk tokens use the same signer). */
-  sign(user: AuthUser, nowMs: number, ttlMs: number): { token: string; expiresAtMs: number } {
-    return this.signer.sign(user, nowMs, ttlMs);
   }
 
   private decoy(): Promise<string> {

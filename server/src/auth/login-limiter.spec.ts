@@ -48,4 +48,15 @@ describe(LoginLimiter.name, () => {
     expect(sut.retryAfterMs('name-999|10.0.0.7', s(10))).toBeGreaterThan(0);
     expect(sut.retryAfterMs('name-0|10.0.0.7', s(10))).toBe(0);
   });
+
+  it('takes back one withdrawn failure and keeps the others', () => {
+    for (let i = 0; i < 5; i++) sut.recordFailure('k', s(i));
+
+    sut.withdraw('k', s(4));
+
+    expect(sut.retryAfterMs('k', s(5))).toBe(0);
+    sut.withdraw('k', s(30));
+    sut.recordFailure('k', s(6));
+    expect(sut.retryAfterMs('k', s(6))).toBe(s(60) - s(6));
+  });
 });

@@ -31,6 +31,13 @@ export class LoginLimiter {
     this.bound(nowMs);
   }
 
+  /** Takes back one failure recorded at `atMs` (an attempt counted up-front that turned out right). */
+  withdraw(key: string, atMs: number): void {
+    const times = this.failures.get(key);
+    const i = times?.lastIndexOf(atMs) ?? -1;
+    if (i >= 0) times!.splice(i, 1);
+  }
+
   /** A successful login clears the key's failures. */
   reset(key: string): void {
     this.failures.delete(key);
