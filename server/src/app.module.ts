@@ -1,8 +1,13 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { AlarmJournalController } from './alarms/alarm-journal.controller';
 import { AlarmJournalService } from './alarms/alarm-journal.service';
+import { APP_GUARD } from '@nestjs/core';
+import { AlarmActionsService } from './alarms/alarm-actions.service';
 import { AlarmController } from './alarms/alarm.controller';
 import { AlarmService } from './alarms/alarm.service';
+import { AuthController } from './auth/auth.controller';
+import { AuthGuard } from './auth/auth.guard';
+import { AuthService } from './auth/auth.service';
 import { BrokerService } from './broker/broker.service';
 import { APP_CONFIG, type AppConfig } from './config/app-config';
 import { DataHealthService } from './health/data-health.service';
@@ -29,6 +34,7 @@ export class AppModule {
       module: AppModule,
       // AlarmJournalController before AlarmController: `/alarms/journal` must not be taken for an `/alarms/:id`.
       controllers: [
+        AuthController,
         SiteController,
         AlarmJournalController,
         AlarmController,
@@ -48,6 +54,10 @@ export class AppModule {
         AlarmService,
         AlarmJournalService,
         AlarmStatsService,
+        AlarmActionsService,
+        AuthService,
+        // Every route needs a token unless marked @Public() (auth/auth.guard.ts).
+        { provide: APP_GUARD, useClass: AuthGuard },
         DataHealthService,
         IngestService,
         RiskService,

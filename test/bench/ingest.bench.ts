@@ -208,7 +208,7 @@ async function measureLatency(
   source: LoadSource,
   rep: number,
 ): Promise<LatencyRun> {
-  const probe = new RealtimeProbe(server.httpUrl);
+  const probe = RealtimeProbe.of(server);
   const client = await mqtt.connectAsync(server.mqttUrl, {
     clientId: `bench-latency-${process.pid}-${path}-${rep}`,
     reconnectPeriod: 0,

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { publishPoints } from '@hazard/simulators';
 import { launchChromium, type TestBrowser } from '../harness/browser';
-import { startTestServer, type TestServer } from '../../server/test/medium/helpers';
+import { startTestServer, TEST_PASSWORD, type TestServer } from '../../server/test/medium/helpers';
 
 const WEB_DIST = resolve(__dirname, '../../web/dist');
 const SHOTS = resolve(__dirname, '../../.tmp/test-results');
@@ -27,6 +27,36 @@ describe('wall page in a real headless Chromium', () => {
     await server?.stop();
   }, 30_000);
 
+  it('sends a visitor without a token to the login form, and a duty officer who logs in to the wall', async () => {
+    const steps = new StepLog();
+    const page = await steps.run('open a page', () => chrome.newPage({ width: 1920, height: 1080 }));
+    const consoleErrors: string[] = [];
+    page.on('pageerror', (err) => consoleErrors.push(err.message));
+
+    await steps.run('be sent to the login form', async () => {
+      await page.goto(`${server.httpUrl}/`, { waitUntil: 'domcontentloaded', timeout: 30_000 });
+      await page.locator('[data-testid="login-form"]').waitFor({ timeout: 30_000 });
+      expect(new URL(page.url()).pathname).toBe('/login');
+    });
+    await steps.run('see a wrong password refused', async () => {
+      await page.fill('input[name="username"]', 'operator');
+      await page.fill('input[name="password"]', 'not-the-password');
+      await page.click('button[type="submit"]');
+      await expectText(page.locator('[data-testid="login-error"]'), '用户名或密码错误');
+    });
+    await steps.run('log in and see the wall as operator', async () => {
+      await page.fill('input[name="password"]', TEST_PASSWORD);
+      await page.click('button[type="submit"]');
+      await page.locator('[data-testid="alarm-list"]').waitFor({ timeout: 30_000 });
+      await expectText(page.locator('[data-testid="current-user"]'), 'operator');
+      // The socket.io handshake took the login token: the badge leaves "offline".
+      await page.locator('[data-testid="connection-status"]:not([data-state="offline"])').waitFor({ timeout: 20_000 });
+    });
+    expect(consoleErrors).toEqual([]);
+    await page.close();
+    process.stderr.write(`[wall e2e] ${steps.summary()}\n`);
+  }, 120_000);
+
   it('shows live values, then the HIHI alarm the simulator publishes, then that its data is no longer live', async () => {
     // Each step is named and timed: when a slow machine runs out of time, the failure says which step stalled.
     const steps = new StepLog();
@@ -34,9 +64,14 @@ describe('wall page in a real headless Chromium', () => {
     const consoleErrors: string[] = [];
     page.on('pageerror', (err) => consoleErrors.push(err.message));
 
-    await steps.run('load the wall in kiosk mode', async () => {
-      await page.goto(`${server.httpUrl}/?kiosk`, { waitUntil: 'domcontentloaded', timeout: 30_000 });
+    await steps.run('load the wall in kiosk mode with a viewer token', async () => {
+      await page.goto(`${server.httpUrl}/?kiosk&token=${server.tokens.viewer}`, {
+        waitUntil: 'domcontentloaded',
+        timeout: 30_000,
+      });
       await page.locator('[data-testid="alarm-list"]').waitFor({ timeout: 30_000 });
+      // The token is kept in storage, not left in the address bar.
+      expect(page.url()).not.toContain('token=');
     });
 
     await steps.run('publish normal values', () =>

@@ -109,4 +109,23 @@ describe(loadConfig.name, () => {
 
     expect(sut.message).toContain('MQTT_ALLOW_ANONYMOUS="yes"');
   });
+
+  it('defaults auth to a 12 h token, 5 failures a minute, and no fixed key or users file', () => {
+    const sut = loadConfig({});
+
+    expect(sut).toMatchObject({ JWT_TTL_H: 12, LOGIN_MAX_FAILURES: 5, LOGIN_WINDOW_S: 60 });
+    expect(sut.JWT_SECRET).toBeUndefined();
+    expect(sut.USERS_FILE).toBeUndefined();
+    expect(loadConfig({ JWT_SECRET: '', USERS_FILE: '' })).toMatchObject({
+      JWT_SECRET: undefined,
+      USERS_FILE: undefined,
+    });
+  });
+
+  it('refuses a JWT_SECRET shorter than 32 characters without printing it', () => {
+    const sut = configError({ JWT_SECRET: 'short-secret' });
+
+    expect(sut.message).toContain('JWT_SECRET=(12 characters, hidden): must be at least 32 characters');
+    expect(sut.message).not.toContain('short-secret');
+  });
 });

@@ -127,6 +127,19 @@ export const AppConfigSchema = z.object({
   STATS_MAX_EVENTS: int(1000, 10_000_000, 100_000),
   /** Risk: an SIS bypass older than this many minutes is standing and forces at least orange (docs/risk-model.md). */
   RISK_SIS_BYPASS_LONG_MIN: int(1, 10_080, 480),
+  /** Users file (JSON: username, role, bcrypt hash; `pnpm user:add` writes it). Unset: DATA_DIR/users.json. */
+  USERS_FILE: z.preprocess(blankAsUnset, z.string().optional()),
+  /**
+   * HS256 key of login and kiosk tokens, at least 32 characters; every instance of a cluster needs the same one.
+   * Unset: a random key is generated once into DATA_DIR/jwt-secret, so tokens survive a restart.
+   */
+  JWT_SECRET: z.preprocess(blankAsUnset, z.string().min(32, 'must be at least 32 characters').optional()),
+  /** Lifetime of a login token, hours (12: one duty shift). Kiosk tokens get theirs from the CLI (`--ttl-h`). */
+  JWT_TTL_H: int(1, 24 * 31, 12),
+  /** Failed logins per username and address within LOGIN_WINDOW_S before further attempts get 429. */
+  LOGIN_MAX_FAILURES: int(1, 1000, 5),
+  /** Window of the login failure count, seconds. */
+  LOGIN_WINDOW_S: int(1, 86_400, 60),
   /** Log level: error, warn, log, debug. */
   LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug']).default('log'),
 });
@@ -137,6 +150,9 @@ export type AppConfig = z.infer<typeof AppConfigSchema>;
 export class ConfigError extends Error {
   override name = 'ConfigError';
 }
+
+/** Keys whose values never appear in an error message. */
+const SECRET_KEYS = new Set(['JWT_SECRET', 'MQTT_PASSWORD', 'INFLUX_PASSWORD']);
 
 /** Parses the environment; fails fast with a message naming each bad key and why. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): AppConfig {
@@ -154,7 +170,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   const lines = result.error.issues.map((i) => {
     const key = String(i.path[0] ?? '(env)');
-    return `  ${key}=${JSON.stringify(env[key] ?? '')}: ${i.message}`;
+    const value = env[key] ?? '';
+    // A secret that is wrong is still a secret: the start-up error goes to logs.
+    const shown = SECRET_KEYS.has(key) ? `(${value.length} characters, hidden)` : JSON.stringify(value);
+    return `  ${key}=${shown}: ${i.message}`;
   });
   throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
 }

@@ -1,4 +1,6 @@
 export * from './alarm';
+export * from './alarm-actions';
+export * from './auth';
 export * from './api';
 export * from './grading';
 export * from './health';

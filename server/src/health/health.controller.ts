@@ -3,6 +3,7 @@ import { DataHealthQuerySchema, type DataHealthResponse, type HealthResponse } f
 import { IngestService } from '../ingest/ingest.service';
 import { SiteService } from '../site/site.service';
 import { StorageService } from '../storage/storage.service';
+import { Public } from '../auth/auth.decorators';
 import { DataHealthService } from './data-health.service';
 
 const startedAtMs = Date.now();
@@ -16,7 +17,8 @@ export class HealthController {
     private readonly sites: SiteService,
   ) {}
 
-  /** Broker and store status plus ingest counters (DESIGN.md §3 `GET /health`). */
+  /** Broker and store status plus ingest counters (DESIGN.md §3 `GET /health`); public for liveness probes. */
+  @Public()
   @Get()
   async get(): Promise<HealthResponse> {
     const broker = this.ingest.health();

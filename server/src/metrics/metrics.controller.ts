@@ -1,6 +1,7 @@
 import { Controller, Get, Header } from '@nestjs/common';
 import { AlarmService } from '../alarms/alarm.service';
 import { BrokerService } from '../broker/broker.service';
+import { Public } from '../auth/auth.decorators';
 import { DataHealthService } from '../health/data-health.service';
 import { IngestService } from '../ingest/ingest.service';
 import { StorageService } from '../storage/storage.service';
@@ -16,6 +17,8 @@ export class MetricsController {
     private readonly brokerService: BrokerService,
   ) {}
 
+  /** Public: Prometheus scrapes without a token (counters only, no plant data). */
+  @Public()
   @Get()
   @Header('Content-Type', 'text/plain; version=0.0.4')
   get(): string {

@@ -11,28 +11,46 @@ import type { Namespace, Socket } from 'socket.io';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import {
   REALTIME_NAMESPACE,
+  type AuthUser,
   type ClientToServerEvents,
+  type RealtimeAuthErrorData,
   type ServerToClientEvents,
   type SnapshotEvent,
 } from '../contracts';
 import { AlarmService } from '../alarms/alarm.service';
 import { RiskService } from '../risk/risk.service';
+import { AuthService } from '../auth/auth.service';
 import { SiteService } from '../site/site.service';
 import { LatestValues } from './latest-values';
 import { StreamSequence } from './stream-sequence';
 
-type RealtimeSocket = Socket<ClientToServerEvents, ServerToClientEvents>;
+/** What the handshake established, kept on the socket. */
+interface SocketData {
+  user: AuthUser;
+  expiresAtMs: number;
+}
+type RealtimeSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+
+/** setTimeout's longest delay (about 24.8 days); a longer-lived kiosk token is re-checked when it fires. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /**
  * The only socket.io surface of the server (STYLE.md). Snapshot on connect and on `resync`; every alarm
  * transition as it happens with its sequence number; latest values throttled (never raw points).
- * Handshake auth arrives with issue 5.
+ * The handshake needs a valid token in `auth.token` (DESIGN.md §3): a refusal reaches the client as `connect_error`
+ * with the reason as its message and `data.code` `unauthorized`; a socket whose token expires is disconnected.
  */
 @WebSocketGateway({ namespace: REALTIME_NAMESPACE, cors: { origin: true }, transports: ['websocket', 'polling'] })
 export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnApplicationShutdown {
   private readonly logger = new Logger(RealtimeGateway.name);
-  @WebSocketServer() private nsp!: Namespace<ClientToServerEvents, ServerToClientEvents>;
+  @WebSocketServer() private nsp!: Namespace<
+    ClientToServerEvents,
+    ServerToClientEvents,
+    Record<string, never>,
+    SocketData
+  >;
   private timer: NodeJS.Timeout | undefined;
+  private readonly expiryTimers = new Map<string, NodeJS.Timeout>();
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -41,9 +59,21 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnAp
     private readonly latest: LatestValues,
     private readonly sequence: StreamSequence,
     private readonly risk: RiskService,
+    private readonly auth: AuthService,
   ) {}
 
   afterInit(): void {
+    this.nsp.use((socket, next) => {
+      const check = this.auth.authenticate(handshakeToken(socket.handshake.auth), Date.now());
+      if (!check.ok) {
+        next(
+          Object.assign(new Error(check.message), { data: { code: 'unauthorized' } satisfies RealtimeAuthErrorData }),
+        );
+        return;
+      }
+      socket.data = { user: check.user, expiresAtMs: check.expiresAtMs };
+      next();
+    });
     this.alarms.addListener((event) => this.nsp.emit('alarm', event));
     this.risk.addListener((event) => this.nsp.emit('risk', event));
     this.timer = setInterval(() => this.pushTelemetry(), this.config.REALTIME_TELEMETRY_MS);
@@ -51,6 +81,11 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnAp
   }
 
   handleConnection(client: RealtimeSocket): void {
+    this.expireAt(client, client.data.expiresAtMs);
+    client.once('disconnect', () => {
+      clearTimeout(this.expiryTimers.get(client.id));
+      this.expiryTimers.delete(client.id);
+    });
     client.emit('snapshot', this.snapshot());
   }
 
@@ -78,12 +113,33 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnAp
     }
   }
 
+  /** Disconnects the socket when its token expires; its reconnect then meets the handshake check. */
+  private expireAt(client: RealtimeSocket, expiresAtMs: number): void {
+    const waitMs = expiresAtMs - Date.now();
+    if (waitMs <= 0) {
+      client.disconnect(true);
+      return;
+    }
+    const timer = setTimeout(() => this.expireAt(client, expiresAtMs), Math.min(waitMs, MAX_TIMER_MS));
+    timer.unref();
+    this.expiryTimers.set(client.id, timer);
+  }
+
   get clientCount(): number {
     return this.nsp?.sockets.size ?? 0;
   }
 
   onApplicationShutdown(): void {
     if (this.timer) clearInterval(this.timer);
+    for (const t of this.expiryTimers.values()) clearTimeout(t);
+    this.expiryTimers.clear();
     this.logger.debug('realtime stopped');
   }
+}
+
+/** `auth.token` of a handshake; whatever a client sends there (null, a string, nested junk) is never a crash. */
+function handshakeToken(auth: unknown): string | undefined {
+  if (typeof auth !== 'object' || auth === null) return undefined;
+  const token: unknown = (auth as Record<string, unknown>).token;
+  return typeof token === 'string' ? token : undefined;
 }

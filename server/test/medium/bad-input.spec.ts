@@ -20,7 +20,7 @@ describe('ingest of bad payloads through a real Mosquitto', () => {
   }
 
   it('counts each bad payload by reason, keeps the good points of a mixed message, and keeps running', async () => {
-    const probe = new RealtimeProbe(sut.httpUrl);
+    const probe = RealtimeProbe.of(sut);
     try {
       await probe.firstSnapshot();
       const now = Date.now();

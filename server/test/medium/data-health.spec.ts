@@ -6,7 +6,7 @@ import { statusTopic, telemetryTopic, type DataHealthResponse, type SourceDataHe
 import { DEMO_SITE, publishRaw, publishTelemetry, startTestServer, waitFor, type TestServer } from './helpers';
 
 async function dataHealth(sut: TestServer, query = ''): Promise<DataHealthResponse> {
-  const res = await fetch(`${sut.httpUrl}/api/health/data${query}`);
+  const res = await sut.request(`/api/health/data${query}`);
   expect(res.status).toBe(200);
   return (await res.json()) as DataHealthResponse;
 }
@@ -142,7 +142,7 @@ describe('data health through a real server', () => {
   });
 
   it('rejects a bad query with 400 and an unknown source with 404', async () => {
-    expect((await fetch(`${sut.httpUrl}/api/health/data?from=5`)).status).toBe(400);
-    expect((await fetch(`${sut.httpUrl}/api/health/data?source=nope`)).status).toBe(404);
+    expect((await sut.request(`/api/health/data?from=5`)).status).toBe(400);
+    expect((await sut.request(`/api/health/data?source=nope`)).status).toBe(404);
   });
 });

@@ -45,12 +45,12 @@ describe('server on embedded defaults (aedes broker, SQLite store)', () => {
   });
 
   it('serves the site model', async () => {
-    const site = (await (await fetch(`${sut.httpUrl}/api/site`)).json()) as { park: { id: string } };
+    const site = (await (await sut.request(`/api/site`)).json()) as { park: { id: string } };
     expect(site.park.id).toBe('binjiang');
   });
 
   it('rejects an unknown alarm list state with a message naming it', async () => {
-    const res = await fetch(`${sut.httpUrl}/api/alarms?state=bogus`);
+    const res = await sut.request(`/api/alarms?state=bogus`);
     expect(res.status).toBe(400);
     expect(JSON.stringify(await res.json())).toContain('bogus');
   });

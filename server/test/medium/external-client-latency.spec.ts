@@ -18,7 +18,7 @@ describe('an external MQTT client publishing to the embedded broker', () => {
   it('raises an alarm that REST and socket.io both see within one second', async () => {
     const mosquittoPub = findBinary('mosquitto_pub');
     if (!mosquittoPub) throw new Error('mosquitto_pub is missing: apt-get install -y mosquitto-clients');
-    const probe = new RealtimeProbe(sut.httpUrl);
+    const probe = RealtimeProbe.of(sut);
     try {
       await probe.firstSnapshot();
       const port = new URL(sut.mqttUrl).port;
@@ -40,7 +40,7 @@ describe('an external MQTT client publishing to the embedded broker', () => {
       let restSeenAtMs = 0;
       await waitFor(
         async () => {
-          const list = (await (await fetch(`${sut.httpUrl}/api/alarms?state=active`)).json()) as Alarm[];
+          const list = (await (await sut.request(`/api/alarms?state=active`)).json()) as Alarm[];
           if (list.some((a) => a.tag === 'GIA-204' && a.condition === 'HH')) restSeenAtMs = Date.now();
           return restSeenAtMs > 0;
         },

@@ -28,7 +28,7 @@ describe('GET /api/telemetry/history over 30 days (embedded SQLite)', () => {
   afterAll(() => server?.stop(), 30_000);
 
   const get = async (query: string) => {
-    const res = await fetch(`${server.httpUrl}/api/telemetry/history?${query}`);
+    const res = await server.request(`/api/telemetry/history?${query}`);
     return { status: res.status, body: (await res.json()) as HistoryResponse & { message?: string } };
   };
 

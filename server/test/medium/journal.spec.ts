@@ -33,7 +33,7 @@ const setups: Setup[] = [
 ];
 
 const get = async <T>(server: TestServer, path: string): Promise<T> => {
-  const res = await fetch(`${server.httpUrl}${path}`);
+  const res = await server.request(`${path}`);
   if (res.status !== 200) throw new Error(`GET ${path}: ${res.status} ${await res.text()}`);
   return (await res.json()) as T;
 };
@@ -83,7 +83,7 @@ describe.each(setups)('alarm journal and rebuild on restart: $name', (setup) => 
       }).ok,
     ).toBe(true);
     statesBefore = byKey(await get<Alarm[]>(server, '/api/alarms?state=all'));
-    const probe = new RealtimeProbe(server.httpUrl);
+    const probe = RealtimeProbe.of(server);
     seqBefore = (await probe.firstSnapshot()).seq;
     probe.close();
 
@@ -111,7 +111,7 @@ describe.each(setups)('alarm journal and rebuild on restart: $name', (setup) => 
   });
 
   it('continues the stream sequence where the previous run stopped', async () => {
-    const probe = new RealtimeProbe(server!.httpUrl);
+    const probe = RealtimeProbe.of(server!);
     try {
       expect((await probe.firstSnapshot()).seq).toBe(seqBefore);
     } finally {
@@ -151,8 +151,8 @@ describe.each(setups)('alarm journal and rebuild on restart: $name', (setup) => 
   it('exports the same journal as CSV that parses back (BOM, header, quoting, Chinese)', async () => {
     const json = await get<JournalResponse>(server!, `/api/alarms/journal?from=${t0 - 1000}`);
     for (const ask of [`format=csv`, `accept`]) {
-      const res = await fetch(
-        `${server!.httpUrl}/api/alarms/journal?from=${t0 - 1000}${ask === 'accept' ? '' : `&${ask}`}`,
+      const res = await server!.request(
+        `/api/alarms/journal?from=${t0 - 1000}${ask === 'accept' ? '' : `&${ask}`}`,
         ask === 'accept' ? { headers: { Accept: 'text/csv' } } : {},
       );
       expect(res.status).toBe(200);
@@ -182,7 +182,7 @@ describe.each(setups)('alarm journal and rebuild on restart: $name', (setup) => 
     ['limit=99999999', 'JOURNAL_MAX_ROWS'],
     ['from=2000&to=1000', 'after'],
   ])('answers 400 naming what is wrong for %s', async (query, named) => {
-    const res = await fetch(`${server!.httpUrl}/api/alarms/journal?${query}`);
+    const res = await server!.request(`/api/alarms/journal?${query}`);
     expect(res.status).toBe(400);
     expect(((await res.json()) as { message: string }).message).toContain(named);
   });
@@ -195,6 +195,6 @@ describe.each(setups)('alarm journal and rebuild on restart: $name', (setup) => 
     expect(stats.topBadActors.map((b) => b.key).sort()).toEqual(['LIA-101:hi', 'PIA-101:hi', 'TIA-101:hi']);
     const one = await get<AlarmStatsResponse>(server!, `/api/stats/alarms?from=${t0 - 1000}&enterprise=bjpc`);
     expect(one.positions.map((p) => p.enterpriseId)).toEqual(['bjpc']);
-    expect((await fetch(`${server!.httpUrl}/api/stats/alarms?enterprise=nope`)).status).toBe(404);
+    expect((await server!.request(`/api/stats/alarms?enterprise=nope`)).status).toBe(404);
   });
 });

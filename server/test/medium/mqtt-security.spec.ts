@@ -180,7 +180,7 @@ describe('MQTT security (embedded broker and Mosquitto, one password file and AC
 
   describe('embedded broker inside the server', () => {
     const metric = async (name: string): Promise<number> => {
-      const text = await (await fetch(`${server.httpUrl}/api/metrics`)).text();
+      const text = await (await server.request(`/api/metrics`)).text();
       const line = text.split('\n').find((l) => l.startsWith(name));
       return line ? Number(line.split(' ').pop()) : NaN;
     };
@@ -199,7 +199,7 @@ describe('MQTT security (embedded broker and Mosquitto, one password file and AC
       await waitFor(async () => (await metric('hazard_ingest_points_total')) === pointsBefore + 1, 5000, 'one point');
       expect(await metric('hazard_mqtt_refused_total{what="publish"}')).toBe(refusedBefore + 1);
       // The refused HH value of the chlorine tank raised nothing.
-      const alarms = (await (await fetch(`${server.httpUrl}/api/alarms?state=all`)).json()) as { tag: string }[];
+      const alarms = (await (await server.request(`/api/alarms?state=all`)).json()) as { tag: string }[];
       expect(alarms.map((a) => a.tag)).not.toContain('LIA-2101');
     });
 

@@ -12,7 +12,7 @@ describe('dynamic risk (demo park, embedded broker and store)', () => {
 
   beforeAll(async () => {
     sut = await startTestServer({ SITE_FILE: PARK });
-    probe = new RealtimeProbe(sut.httpUrl);
+    probe = RealtimeProbe.of(sut);
     probe.socket.on('risk', (e) => risks.push(e));
     await probe.firstSnapshot();
   });
@@ -22,8 +22,7 @@ describe('dynamic risk (demo park, embedded broker and store)', () => {
     await sut?.stop();
   });
 
-  const overview = async (): Promise<RiskOverview> =>
-    (await (await fetch(`${sut.httpUrl}/api/risk`)).json()) as RiskOverview;
+  const overview = async (): Promise<RiskOverview> => (await (await sut.request(`/api/risk`)).json()) as RiskOverview;
   const latestOf = (sourceId: string) =>
     risks
       .flatMap((e) => e.sources)
@@ -72,7 +71,7 @@ describe('dynamic risk (demo park, embedded broker and store)', () => {
   });
 
   it('answers 404 naming an unknown source', async () => {
-    const res = await fetch(`${sut.httpUrl}/api/risk/nope`);
+    const res = await sut.request(`/api/risk/nope`);
     expect(res.status).toBe(404);
     expect(((await res.json()) as { message: string }).message).toContain('"nope"');
   });

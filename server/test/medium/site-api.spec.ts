@@ -7,8 +7,8 @@ import { startTestServer, type TestServer } from './helpers';
 
 const DEMO_PARK = resolve(__dirname, '../../../deploy/demo-park.yaml');
 
-async function getJson<T>(url: string): Promise<{ status: number; body: T }> {
-  const res = await fetch(url);
+async function getJson<T>(server: TestServer, path: string): Promise<{ status: number; body: T }> {
+  const res = await server.request(path);
   return { status: res.status, body: (await res.json()) as T };
 }
 
@@ -24,7 +24,7 @@ describe('site API on the demo park (issue 3)', () => {
   });
 
   it('serves the whole park: enterprises, sources, equipment and tags', async () => {
-    const { status, body } = await getJson<SiteModel>(`${sut.httpUrl}/api/site`);
+    const { status, body } = await getJson<SiteModel>(sut, '/api/site');
 
     expect(status).toBe(200);
     expect(body.park.name).toBe('滨江化工园区');
@@ -33,7 +33,7 @@ describe('site API on the demo park (issue 3)', () => {
   });
 
   it('shows the GB 18218-2018 computation of a source term by term, with α, the people count, S, R and grade', async () => {
-    const { status, body } = await getJson<SourceDetail>(`${sut.httpUrl}/api/sources/tf01`);
+    const { status, body } = await getJson<SourceDetail>(sut, '/api/sources/tf01');
 
     expect(status).toBe(200);
     expect(body).toMatchObject({ enterpriseId: 'bjpc', source: { id: 'tf01', name: '一号罐区（甲醇/汽油/苯）' } });
@@ -59,7 +59,7 @@ describe('site API on the demo park (issue 3)', () => {
   });
 
   it('answers 404 naming the id for a source the park does not have', async () => {
-    const res = await fetch(`${sut.httpUrl}/api/sources/nope`);
+    const res = await sut.request(`/api/sources/nope`);
     const body = (await res.json()) as { message: string };
 
     expect(res.status).toBe(404);

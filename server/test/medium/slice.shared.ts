@@ -10,7 +10,7 @@ export async function provesSlice(
   server: TestServer,
   readBack: (tag: string) => Promise<StoredSample[]>,
 ): Promise<void> {
-  const probe = new RealtimeProbe(server.httpUrl);
+  const probe = RealtimeProbe.of(server);
   try {
     const snapshot = await probe.firstSnapshot();
     expect(snapshot.site.enterprises[0]?.id).toBe('bjpc');
@@ -42,7 +42,7 @@ export async function provesSlice(
       },
     });
 
-    const res = await fetch(`${server.httpUrl}/api/alarms?state=active`);
+    const res = await server.request(`/api/alarms?state=active`);
     const active = (await res.json()) as { tag: string; condition: string }[];
     expect(active).toEqual([expect.objectContaining({ tag: 'LIA-101', condition: 'HH' })]);
 

@@ -44,7 +44,7 @@ describe('Sparkplug B: the server as primary host, sparkplug-client as the edge 
   afterAll(() => server?.stop(), 30_000);
 
   const dataHealth = async () =>
-    (await (await fetch(`${server.httpUrl}/api/health/data?source=tf01`)).json()) as DataHealthResponse;
+    (await (await server.request(`/api/health/data?source=tf01`)).json()) as DataHealthResponse;
   const health = async () => (await (await fetch(`${server.httpUrl}/api/health`)).json()) as HealthResponse;
 
   it('publishes its STATE retained, online', async () => {

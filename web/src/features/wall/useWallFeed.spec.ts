@@ -77,4 +77,15 @@ describe(startWallFeed.name, () => {
     sut.close();
     expect(fake.closed).toBe(true);
   });
+
+  it('keeps the reason the server refused the token until a connection is accepted again', () => {
+    const { state, h } = started();
+    h.disconnected('transport close');
+    h.refused('token expired at 2026-12-01T08:00:00.000Z: log in again');
+    h.disconnected('token expired at 2026-12-01T08:00:00.000Z: log in again');
+
+    expect(state.refusal).toBe('token expired at 2026-12-01T08:00:00.000Z: log in again');
+    h.connected();
+    expect(state.refusal).toBeNull();
+  });
 });

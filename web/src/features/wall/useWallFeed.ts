@@ -1,6 +1,7 @@
 import { onBeforeUnmount, onMounted } from 'vue';
 import { config } from '../../config';
-import { connectRealtime, type ConnectRealtime, type RealtimeConnection } from '../../shared/socket/realtime';
+import { realtimeConnector, type ConnectRealtime, type RealtimeConnection } from '../../shared/socket/realtime';
+import { currentToken } from '../auth/auth.store';
 import {
   applyAlarmEvent,
   applyRiskEvent,
@@ -8,6 +9,7 @@ import {
   applyTelemetry,
   resyncDue,
   setConnected,
+  setRefused,
   wallState,
   type WallState,
 } from './wall.store';
@@ -38,6 +40,7 @@ export function startWallFeed(
   conn = connect({
     connected: () => setConnected(state, true),
     disconnected: () => setConnected(state, false),
+    refused: (message) => setRefused(state, message),
     snapshot: (e) => applySnapshot(state, e, clock()),
     alarm: (e) => {
       if (applyAlarmEvent(state, e) === 'gap') tick(clock());
@@ -55,7 +58,7 @@ export function useWallFeed(): void {
   let feed: WallFeed | undefined;
   let timer: ReturnType<typeof setInterval> | undefined;
   onMounted(() => {
-    feed = startWallFeed(wallState, connectRealtime, Date.now);
+    feed = startWallFeed(wallState, realtimeConnector(currentToken), Date.now);
     timer = setInterval(() => feed?.tick(Date.now()), config.badgeTickMs);
   });
   onBeforeUnmount(() => {

@@ -25,6 +25,8 @@ export interface WallState {
   /** serverTime − local time, measured at the last message from the server that carried serverTime. */
   clockOffsetMs: number;
   connected: boolean;
+  /** Why the server refused the screen's token (expired, invalid, user removed); null while it accepts it. */
+  refusal: string | null;
   /**
    * A sequence gap was seen: the alarm list is known to be incomplete until the next snapshot (DESIGN.md §3).
    * Alarm events are not applied meanwhile.
@@ -44,6 +46,7 @@ export function initialState(): WallState {
     newestSampleMs: null,
     clockOffsetMs: 0,
     connected: false,
+    refusal: null,
     outOfSync: false,
     resyncRequestedAtMs: null,
   };
@@ -137,7 +140,13 @@ export function applyTelemetry(state: WallState, e: TelemetryEvent, receivedAtMs
 /** The socket connected (a snapshot follows) or dropped. A new connection may ask for a resync at once. */
 export function setConnected(state: WallState, connected: boolean): void {
   state.connected = connected;
+  if (connected) state.refusal = null;
   state.resyncRequestedAtMs = null;
+}
+
+/** The handshake was refused: the screen says why instead of only "reconnecting". */
+export function setRefused(state: WallState, message: string): void {
+  state.refusal = message;
 }
 
 /**

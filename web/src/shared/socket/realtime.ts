@@ -3,6 +3,8 @@ import type {
   AlarmEvent,
   ClientToServerEvents,
   RiskEvent,
+  RealtimeAuth,
+  RealtimeAuthErrorData,
   ServerToClientEvents,
   SnapshotEvent,
   TelemetryEvent,
@@ -13,6 +15,8 @@ import { config } from '../../config';
 export interface RealtimeHandlers {
   connected(): void;
   disconnected(reason: string): void;
+  /** The server refused the handshake's token; `message` says why (expired, invalid, user removed). */
+  refused(message: string): void;
   snapshot(e: SnapshotEvent): void;
   alarm(e: AlarmEvent): void;
   risk(e: RiskEvent): void;
@@ -30,15 +34,20 @@ export type ConnectRealtime = (handlers: RealtimeHandlers) => RealtimeConnection
 
 /**
  * The only socket.io-client import of the web app. Reconnects forever with capped backoff (a wall screen is never
- * touched); the server sends a snapshot on every (re)connect. The handshake `auth` carries the login token once
- * authentication exists (DESIGN.md §3); it is empty until then.
+ * touched); the server sends a snapshot on every (re)connect. The handshake `auth` carries the token `getToken`
+ * gives at each attempt (DESIGN.md §3), so a new login or kiosk token applies at the next reconnect.
  */
-export const connectRealtime: ConnectRealtime = (handlers) => {
+export const realtimeConnector =
+  (getToken: () => string | null): ConnectRealtime =>
+  (handlers) =>
+    open(handlers, getToken);
+
+function open(handlers: RealtimeHandlers, getToken: () => string | null): RealtimeConnection {
   const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(
     `${config.serverOrigin}${config.realtimeNamespace}`,
     {
       transports: ['websocket'],
-      auth: {},
+      auth: (cb) => cb({ token: getToken() ?? '' } satisfies RealtimeAuth),
       reconnection: true,
       reconnectionAttempts: Infinity,
       reconnectionDelay: 1000,
@@ -64,7 +73,8 @@ export const connectRealtime: ConnectRealtime = (handlers) => {
     handlers.disconnected(reason);
     reconnectIfAbandoned();
   });
-  socket.on('connect_error', (err) => {
+  socket.on('connect_error', (err: Error & { data?: Partial<RealtimeAuthErrorData> }) => {
+    if (err.data?.code === 'unauthorized') handlers.refused(err.message);
     handlers.disconnected(err.message);
     reconnectIfAbandoned();
   });
@@ -82,4 +92,4 @@ export const connectRealtime: ConnectRealtime = (handlers) => {
       socket.close();
     },
   };
-};
+}
