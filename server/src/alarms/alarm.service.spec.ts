@@ -17,7 +17,8 @@ describe(AlarmService.name, () => {
     const svc = new AlarmService(
       { index: testSite() } as SiteService,
       new StreamSequence(),
-      loadConfig({ ALARM_NOTIFY_P1_MIN: '5', ALARM_SHELVE_MAX_MIN: '60' }),
+      // A day's max age: these cases jump minutes ahead without new values and are not about stale data.
+      loadConfig({ ALARM_NOTIFY_P1_MIN: '5', ALARM_SHELVE_MAX_MIN: '60', DATA_STALE_S: '86400' }),
     );
     svc.restore(restore);
     svc.addListener((e) => events.push(e));
