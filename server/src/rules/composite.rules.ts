@@ -10,6 +10,10 @@ import type { ConditionInput } from '../alarms/lifecycle';
 import type { SiteIndex, TagInfo } from '../site';
 import { alarmKey, conditionInput, tagAlarmContext, type Rule, type RuleHost, type TagAlarmContext } from './rule';
 
+// No global lookups on the hot path (limit.rules.ts says why).
+const isNan = Number.isNaN;
+const NAN = Number.NaN;
+
 /**
  * The alarm context of a composite. A composite alarm is attached to the composite's own id as its tag
  * (`VOTE-1201:VOTE`, as contracts/alarm.ts names it): it belongs to no one member, survives a change of
@@ -144,7 +148,7 @@ export class GasValveOpenRule implements Rule {
   private readonly valveOpen: Uint8Array;
   private openCount: number;
   private gasCount = 0;
-  private pendingSinceMs = Number.NaN;
+  private pendingSinceMs = NAN;
   private active = false;
   private primed = false;
 
@@ -184,13 +188,13 @@ export class GasValveOpenRule implements Rule {
   }
 
   onTick(nowMs: number, host: RuleHost): void {
-    if (!Number.isNaN(this.pendingSinceMs) && !this.active) this.update(nowMs, host);
+    if (!isNan(this.pendingSinceMs) && !this.active) this.update(nowMs, host);
   }
 
   private update(nowMs: number, host: RuleHost): void {
     const raw = this.gasCount > 0 && this.openCount > 0;
-    if (!raw) this.pendingSinceMs = Number.NaN;
-    else if (Number.isNaN(this.pendingSinceMs)) this.pendingSinceMs = nowMs;
+    if (!raw) this.pendingSinceMs = NAN;
+    else if (isNan(this.pendingSinceMs)) this.pendingSinceMs = nowMs;
     const active = raw && nowMs - this.pendingSinceMs >= this.delayMs;
     if (active === this.active && this.primed) return;
     if (!active && !this.active && !this.detectors.allSeen) return;

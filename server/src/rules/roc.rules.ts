@@ -3,6 +3,10 @@ import type { AlarmCondition } from '../contracts';
 import { conditionInput, type Rule, type RuleHost, type TagAlarmContext } from './rule';
 import { ANALOG_KINDS } from './sensor-fault.rules';
 
+// No global lookups on the hot path (limit.rules.ts says why).
+const isNan = Number.isNaN;
+const NAN = Number.NaN;
+
 export const DEFAULT_ROC_WINDOW_S = 60;
 /** Samples kept per window: enough for a smooth rate, few enough to size the buffer at compile time. */
 const SAMPLES_PER_WINDOW = 60;
@@ -53,8 +57,8 @@ export class RateOfChangeRule implements Rule {
     const capacity = Math.ceil(this.windowMs / this.bucketMs) + 2;
     this.times = new Float64Array(capacity);
     this.values = new Float64Array(capacity);
-    this.rise = { condition: 'ROC_RISE', perMin: config.risePerMin ?? Number.NaN, active: false };
-    this.fall = { condition: 'ROC_FALL', perMin: config.fallPerMin ?? Number.NaN, active: false };
+    this.rise = { condition: 'ROC_RISE', perMin: config.risePerMin ?? NAN, active: false };
+    this.fall = { condition: 'ROC_FALL', perMin: config.fallPerMin ?? NAN, active: false };
     this.deadbandPerMin = config.deadbandPerMin ?? 0;
   }
 
@@ -109,7 +113,7 @@ export class RateOfChangeRule implements Rule {
     nowMs: number,
     host: RuleHost,
   ): void {
-    if (Number.isNaN(d.perMin)) return;
+    if (isNan(d.perMin)) return;
     const next = d.active ? !inside : beyond;
     if (next === d.active && this.primed) return;
     d.active = next;

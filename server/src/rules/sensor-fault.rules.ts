@@ -1,6 +1,11 @@
 import type { SamplePoint, TagKind } from '../contracts';
 import { conditionInput, type Rule, type RuleHost, type TagAlarmContext } from './rule';
 
+// No global lookups on the hot path (limit.rules.ts says why).
+const isNan = Number.isNaN;
+const NAN = Number.NaN;
+const abs = Math.abs;
+
 /** Tags that carry a measured number (the others report discrete states). */
 export const ANALOG_KINDS: ReadonlySet<TagKind> = new Set(['level', 'temperature', 'pressure', 'flow', 'gas']);
 
@@ -73,7 +78,7 @@ export class OutOfRangeRule implements Rule {
  */
 export class FlatlineRule implements Rule {
   readonly key: string;
-  private refValue = Number.NaN;
+  private refValue = NAN;
   private sinceMs = 0;
   private active = false;
   private primed = false;
@@ -89,7 +94,7 @@ export class FlatlineRule implements Rule {
   onPoint(point: SamplePoint, nowMs: number, host: RuleHost): void {
     const v = point.v;
     if (typeof v !== 'number' || point.q === 'bad') return;
-    if (Number.isNaN(this.refValue) || Math.abs(v - this.refValue) > this.tolerance) {
+    if (isNan(this.refValue) || abs(v - this.refValue) > this.tolerance) {
       this.refValue = v;
       this.sinceMs = nowMs;
     }
