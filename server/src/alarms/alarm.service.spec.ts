@@ -17,7 +17,8 @@ describe(AlarmService.name, () => {
     const svc = new AlarmService(
       { index: testSite() } as SiteService,
       new StreamSequence(),
-      loadConfig({ ALARM_NOTIFY_P1_MIN: '5', ALARM_SHELVE_MAX_MIN: '60' }),
+      // A day's max age: these cases jump minutes ahead without new values and are not about stale data.
+      loadConfig({ ALARM_NOTIFY_P1_MIN: '5', ALARM_SHELVE_MAX_MIN: '60', DATA_STALE_S: '86400' }),
     );
     svc.restore(restore);
     svc.addListener((e) => events.push(e));
@@ -108,22 +109,7 @@ describe(AlarmService.name, () => {
     feed('FI-1', 8, 0);
     feed('FI-1', 4, 1); // low flow before the trip: annunciated
     expect(sut.list('active').map((a) => a.key)).toEqual(['FI-1:lo']);
-    // The SIS_TRIPPED rule comes from the rule set; here its input is emitted as a rule would.
-    (sut as unknown as { applyInput: (i: unknown) => void }).applyInput({
-      key: 'XS-1:SIS_TRIPPED',
-      tag: 'XS-1',
-      enterpriseId: 'ent1',
-      sourceId: 'src1',
-      condition: 'SIS_TRIPPED',
-      active: true,
-      value: 'tripped',
-      limit: null,
-      priority: 1,
-      unit: '',
-      latching: false,
-      message: '1#储罐联锁状态（XS-1）SIS 联锁动作',
-      nowMs: s(2),
-    });
+    feed('XS-1', 'tripped', 2); // the SIS rule's SIS_TRIPPED is the suppression's trigger
     feed('FI-1', 1, 3); // LL while tripped: tracked, hidden
     const active = sut.list('active');
     expect(active.map((a) => a.key)).toEqual(['XS-1:SIS_TRIPPED']);
@@ -133,6 +119,28 @@ describe(AlarmService.name, () => {
       condition: 'LL',
       suppressed: { byKey: 'XS-1:SIS_TRIPPED' },
     });
+  });
+
+  it("raises STALE at once for every tag of a source on its gateway's last will, and for a Sparkplug death", () => {
+    feed('LI-1', 5, 0);
+    feed('LI-2', 5, 0);
+    sut.markStale(['LI-2'], 'node_death', s(1));
+    expect(sut.list('active').map((a) => a.key)).toEqual(['LI-2:STALE']);
+    sut.markSourceStale('src1', s(2));
+    expect(sut.list('active').map((a) => a.key)).toEqual(expect.arrayContaining(['LI-1:STALE', 'GI-1:STALE']));
+    feed('LI-1', 5, 3);
+    expect(sut.find('LI-1:STALE')).toMatchObject({ state: 'rtn_unacked', active: false });
+  });
+
+  it('a 2oo3 gas vote and the gas-plus-open-valve composite reach the active list as priority 1', () => {
+    feed('XV-1', 'open', 0);
+    for (const tag of ['GI-1', 'GI-2', 'GI-3']) feed(tag, 1, 0);
+    feed('GI-1', 60, 1);
+    feed('GI-2', 60, 1);
+    sut.tick(s(21));
+    const p1 = sut.list('active').filter((a) => a.priority === 1);
+    expect(p1.map((a) => a.key).sort()).toEqual(['GVO-1:GAS_VALVE_OPEN', 'VOTE-1:VOTE']);
+    expect(p1.every((a) => a.sourceId === 'src1' && a.state === 'unacked')).toBe(true);
   });
 
   it('after a restart from the journal an unacknowledged alarm is still unacknowledged, and its return is seen', () => {

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
-import type { Alarm, AlarmEvent, AlarmListState, SamplePoint } from '../contracts';
+import type { Alarm, AlarmEvent, AlarmListState, SamplePoint, StaleReason } from '../contracts';
 import { ALARM_CONDITIONS, isAnnunciated, type AlarmCondition } from '../contracts';
 import { StreamSequence } from '../realtime/stream-sequence';
 import { RulesEngine } from '../rules/rules.engine';
@@ -57,7 +57,7 @@ export class AlarmService implements OnModuleInit, OnModuleDestroy {
     private readonly sequence: StreamSequence,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
-    this.rules = new RulesEngine(sites.index);
+    this.rules = new RulesEngine(sites.index, { defaultMaxAgeS: config.DATA_STALE_S });
     for (const { source } of sites.index.sources.values()) {
       for (const eq of source.equipment) {
         if (eq.type !== 'sis_loop' || eq.suppresses.length === 0) continue;
@@ -91,6 +91,19 @@ export class AlarmService implements OnModuleInit, OnModuleDestroy {
   /** Hot path: evaluates one point; allocates only when an alarm changes. */
   evaluate(point: SamplePoint, nowMs: number): void {
     this.rules.evaluate(point, nowMs, this.host);
+  }
+
+  /**
+   * Tags made stale at once by an external cause (a Sparkplug node or device death), where ingest marks them
+   * stale for data health: their STALE alarms raise now rather than after their max age.
+   */
+  markStale(tags: readonly string[], reason: StaleReason, nowMs: number): void {
+    this.rules.markStale(tags, reason, nowMs, this.host);
+  }
+
+  /** Every tag of a hazard source made stale at once: its gateway's last will (`status` offline). */
+  markSourceStale(sourceId: string, nowMs: number): void {
+    this.rules.markSourceStale(sourceId, 'gateway_offline', nowMs, this.host);
   }
 
   /** Time-based rules and lifecycle timers; public so tests can drive time. */

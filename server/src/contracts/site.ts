@@ -76,6 +76,40 @@ export type Limits = z.infer<typeof LimitsSchema>;
 export const LimitsSourceSchema = z.enum(['site', 'GB/T 50493-2019 default']);
 export type LimitsSource = z.infer<typeof LimitsSourceSchema>;
 
+/**
+ * Rate-of-change alarm of an analog tag (ROC_RISE / ROC_FALL, docs/rules.md): the change over the last `windowS`,
+ * in the tag's unit per minute, e.g. a level rising faster than the largest receipt can fill it. Give `risePerMin`,
+ * `fallPerMin` or both.
+ */
+export const RateOfChangeSchema = z
+  .object({
+    /** ROC_RISE when the value rises at least this fast, tag unit per minute. */
+    risePerMin: z.number().finite().positive().optional(),
+    /** ROC_FALL when the value falls at least this fast, tag unit per minute (a positive number). */
+    fallPerMin: z.number().finite().positive().optional(),
+    /** Window the rate is measured over, s (default 60): longer windows filter noise, shorter ones react sooner. */
+    windowS: z.number().finite().min(10).max(3600).optional(),
+    /** Hysteresis, tag unit per minute: the alarm returns once the rate is this far back below its limit. */
+    deadbandPerMin: z.number().finite().nonnegative().optional(),
+  })
+  .strict();
+export type RateOfChange = z.infer<typeof RateOfChangeSchema>;
+
+/**
+ * Flat-line detection of an analog tag (FLATLINE, docs/rules.md): a live sensor always moves a little, so a value
+ * that stays within `tolerance` for `afterMin` minutes while still being reported points to a stuck transmitter
+ * or a frozen gateway register. Opt-in per tag: some tags are legitimately constant (an empty tank at 0).
+ */
+export const FlatlineSchema = z
+  .object({
+    /** FLATLINE after the value has stayed within the tolerance this many minutes. */
+    afterMin: z.number().finite().positive().max(1440),
+    /** Largest change, in the tag's unit, still counted as "unchanged" (default 0: bit-identical values). */
+    tolerance: z.number().finite().nonnegative().optional(),
+  })
+  .strict();
+export type Flatline = z.infer<typeof FlatlineSchema>;
+
 /** Per-tag alarm options: priority overrides and latching, by condition (contracts/alarm.ts ALARM_CONDITIONS). */
 export const TagAlarmsSchema = z
   .object({
@@ -101,7 +135,11 @@ export const TagSchema = z
     limits: LimitsSchema.optional(),
     /** Set by the loader, not by the file: whether the limits are the file's or defaults (shown as such). */
     limitsSource: LimitsSourceSchema.optional(),
-    /** Alarm options of this tag beyond its limits (docs/alarms.md). */
+    /** Rate-of-change alarms (ROC_RISE / ROC_FALL); analog tags only. */
+    rateOfChange: RateOfChangeSchema.optional(),
+    /** Flat-line (stuck sensor) alarm; analog tags only, off unless given. */
+    flatline: FlatlineSchema.optional(),
+    /** Alarm options of this tag beyond its limits (docs/alarm-lifecycle.md, docs/rules.md). */
     alarms: TagAlarmsSchema.optional(),
     /** Sparkplug B metric name of this tag, when its device speaks Sparkplug (DESIGN.md §3). */
     sparkplugMetric: z.string().min(1).max(200).optional(),
@@ -176,6 +214,12 @@ export const SisLoopSchema = z
      * while the trip alarm stands, so the trip shows as the first-out (ISA-18.2 designed suppression).
      */
     suppresses: z.array(TagNameSchema).default([]),
+    /**
+     * Minutes a bypass may stand before SIS_BYPASS_LONG escalates it (default 480, one 8-hour shift; our default,
+     * not a legal figure: SAWS Order 40 Art. 13 requires the SIS in service, the site's bypass procedure sets the
+     * time).
+     */
+    bypassMaxMin: z.number().finite().positive().max(10_080).optional(),
   })
   .strict();
 
@@ -191,6 +235,61 @@ export type Tank = z.infer<typeof TankSchema>;
 export type GasDetector = z.infer<typeof GasDetectorSchema>;
 export type EsdValve = z.infer<typeof EsdValveSchema>;
 export type SisLoop = z.infer<typeof SisLoopSchema>;
+
+const compositeBase = {
+  /**
+   * Id of the composite alarm; it is the alarm's tag (`{id}:VOTE`), so it is unique among the park's tags and
+   * composites, e.g. VOTE-201.
+   */
+  id: TagNameSchema,
+  /** Display name, e.g. 液氨罐区气体泄漏 2oo3 确认. */
+  name: z.string().min(1),
+  /** Priority override and latching of the composite's condition, as for a tag. */
+  alarms: TagAlarmsSchema.optional(),
+};
+
+/**
+ * k-out-of-n voting over gas detectors (VOTE): raised while at least `k` of the `members` stand at or above their
+ * `level` (GB/T 50493-2019 first alarm `h` / second alarm `hh`), as their own limit alarms report it (delays and
+ * deadband included). One detector may be a fault or a local puff; two of three confirm a leak.
+ */
+export const VoteCompositeSchema = z
+  .object({
+    ...compositeBase,
+    type: z.literal('vote'),
+    /** Tags voting, of this hazard source; each has the limit `level` (gas detector tags may take the defaults). */
+    members: z.array(TagNameSchema).min(2),
+    /** How many members must stand in alarm (the k of k-out-of-n). */
+    k: z.number().int().min(1),
+    /** The members' level that counts: `h` (first alarm) or `hh` (second alarm, default). */
+    level: z.enum(['h', 'hh']).default('hh'),
+  })
+  .strict();
+
+/**
+ * A gas second alarm (HH) on any of `detectors` while any of `valves` is not closed (GAS_VALVE_OPEN): the leak is
+ * confirmed but the source is not isolated (SAWS Order 40 Art. 13: emergency shut-off in service).
+ */
+export const GasValveOpenCompositeSchema = z
+  .object({
+    ...compositeBase,
+    type: z.literal('gas_valve_open'),
+    /** Gas tags of this hazard source; default every `gas` tag of its detectors. */
+    detectors: z.array(TagNameSchema).min(1).optional(),
+    /** ESD valves (equipment ids of this hazard source); default every esd_valve of the source. */
+    valves: z.array(IdSchema).min(1).optional(),
+    /**
+     * Seconds the valves get to close after the gas alarm before this raises; default the longest `travelTimeS`
+     * of the valves (an interlock that closes them in time raises nothing). 0 raises at once.
+     */
+    onDelayS: z.number().finite().nonnegative().max(3600).optional(),
+  })
+  .strict();
+
+export const CompositeSchema = z.discriminatedUnion('type', [VoteCompositeSchema, GasValveOpenCompositeSchema]);
+export type Composite = z.infer<typeof CompositeSchema>;
+export type VoteComposite = z.infer<typeof VoteCompositeSchema>;
+export type GasValveOpenComposite = z.infer<typeof GasValveOpenCompositeSchema>;
 
 /** A chemical held in a hazard source, with its actual quantity (GB 18218-2018 q, tonnes). */
 export const ChemicalQuantitySchema = z
@@ -250,6 +349,8 @@ export const HazardSourceSchema = z
      */
     sparkplug: z.object({ groupId: SparkplugIdSchema, edgeNodeId: SparkplugIdSchema }).strict().optional(),
     equipment: z.array(EquipmentSchema).min(1),
+    /** Alarms over several tags of this source: voting, gas alarm with a valve not closed (docs/rules.md). */
+    composites: z.array(CompositeSchema).optional(),
   })
   .strict();
 export type HazardSource = z.infer<typeof HazardSourceSchema>;

@@ -4,7 +4,7 @@ import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import type { DataHealthQuery, DataHealthResponse, SamplePoint, StaleReason } from '../contracts';
 import { SiteService } from '../site/site.service';
 import type { TagInfo } from '../site';
-import { DataHealth, type OnlineRateRow, type PeriodAccumulator } from './data-health';
+import { DataHealth, tagMaxAgeMs, type OnlineRateRow, type PeriodAccumulator } from './data-health';
 import { HealthStore } from './health.store';
 import type { SeqVerdict } from './seq-tracker';
 
@@ -39,7 +39,7 @@ export class DataHealthService implements OnModuleInit, OnModuleDestroy {
         tag: info.def.tag,
         sourceId: info.sourceId,
         enterpriseId: info.enterpriseId,
-        maxAgeMs: (info.def.maxAgeS ?? config.DATA_STALE_S) * 1000,
+        maxAgeMs: tagMaxAgeMs(info.def, config.DATA_STALE_S),
       })),
       { defaultMaxAgeMs: config.DATA_STALE_S * 1000, utcOffsetMs: config.HEALTH_UTC_OFFSET_H * 3_600_000 },
       Date.now(),

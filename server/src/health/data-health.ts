@@ -26,6 +26,22 @@ export interface HealthTag {
 
 export type Period = 'hour' | 'day';
 
+/** A tag's max age, ms: its `maxAgeS`, else DATA_STALE_S (docs/data-health.md). */
+export function tagMaxAgeMs(def: { maxAgeS?: number | undefined }, defaultMaxAgeS: number): number {
+  return (def.maxAgeS ?? defaultMaxAgeS) * 1000;
+}
+
+/**
+ * The one definition of freshness, shared by data health and the STALE alarm rule: never seen is `no_data` (unless
+ * marked stale), a value older than the max age or an external stale mark (gateway last will, Sparkplug death,
+ * until the next value) is `stale`. `lastSeenMs` 0 means never seen.
+ */
+export function tagFreshness(lastSeenMs: number, forcedStale: boolean, maxAgeMs: number, nowMs: number): TagFreshness {
+  if (lastSeenMs === 0) return forcedStale ? 'stale' : 'no_data';
+  if (forcedStale) return 'stale';
+  return nowMs - lastSeenMs > maxAgeMs ? 'stale' : 'fresh';
+}
+
 /** Start of the hour or the local day containing `tMs`; days start at local midnight (`utcOffsetMs` east of UTC). */
 export function periodStart(period: Period, tMs: number, utcOffsetMs: number): number {
   if (period === 'hour') return Math.floor(tMs / HOUR_MS) * HOUR_MS;
@@ -158,10 +174,7 @@ export class DataHealth {
   }
 
   freshness(index: number, nowMs: number): TagFreshness {
-    const last = this.lastSeenMs[index]!;
-    if (last === 0) return this.forced[index] === NOT_FORCED ? 'no_data' : 'stale';
-    if (this.forced[index] !== NOT_FORCED) return 'stale';
-    return nowMs - last > this.maxAgeMs[index]! ? 'stale' : 'fresh';
+    return tagFreshness(this.lastSeenMs[index]!, this.forced[index] !== NOT_FORCED, this.maxAgeMs[index]!, nowMs);
   }
 
   /** Why a stale tag is stale (undefined when it is not). */

@@ -185,6 +185,7 @@ export class IngestService implements OnApplicationBootstrap, OnModuleDestroy {
     if (result.points.length > 0) this.acceptPoints(result.points, nowMs);
     if (result.stale) {
       this.dataHealth.markStale(result.stale.tags, result.stale.reason, nowMs);
+      this.alarms.markStale(result.stale.tags, result.stale.reason, nowMs);
       this.logger.warn(`${result.stale.detail}: ${result.stale.tags.length} tags stale`);
     }
     for (const cmd of result.commands) {
@@ -247,6 +248,7 @@ export class IngestService implements OnApplicationBootstrap, OnModuleDestroy {
       return;
     }
     this.dataHealth.gatewayStatus(parsed.sourceId, status.data.online, nowMs);
+    if (!status.data.online) this.alarms.markSourceStale(parsed.sourceId, nowMs);
   }
 
   health(): HealthResponse['broker'] {

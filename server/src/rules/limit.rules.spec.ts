@@ -1,12 +1,13 @@
 import type { ConditionInput } from '../alarms/lifecycle';
-import { RulesEngine } from './rules.engine';
+import { limitRules } from './limit.rules';
+import { DEFAULT_RULE_OPTIONS, RulesEngine } from './rules.engine';
 import { samplePoint, testSite } from './test-site';
 
 const T0 = 1_700_000_000_000;
 
 /** Feeds values (one per second unless given) and collects what the rules report, as `condition:active@s`. */
 function harness() {
-  const engine = new RulesEngine(testSite());
+  const engine = new RulesEngine(testSite(), DEFAULT_RULE_OPTIONS, [limitRules], []);
   const seen: ConditionInput[] = [];
   const host = { emit: (i: ConditionInput) => seen.push(i) };
   return {

@@ -1,6 +1,11 @@
 import type { LimitLevel, Limits, SamplePoint, TagDef } from '../contracts';
 import { conditionInput, type Rule, type RuleHost, type TagAlarmContext } from './rule';
 
+// Module-level aliases: the hot path reads no global (a global lookup is a slow property access inside a
+// vm context such as Jest's, and costs nothing to avoid elsewhere).
+const isNan = Number.isNaN;
+const NAN = Number.NaN;
+
 /** One level of a side, compiled: threshold, delays and the state of its own condition. */
 interface Level {
   level: LimitLevel;
@@ -34,7 +39,7 @@ export function compileSide(def: TagDef, side: 'hi' | 'lo'): Level[] {
       onDelayMs: delayMs(limits.onDelayS, key),
       offDelayMs: delayMs(limits.offDelayS, key),
       effective: false,
-      pendingSinceMs: Number.NaN,
+      pendingSinceMs: NAN,
     });
   }
   return out;
@@ -50,7 +55,7 @@ export class LimitSideRule implements Rule {
   readonly key: string;
   private current: LimitLevel | null = null;
   private primed = false;
-  private lastValue = Number.NaN;
+  private lastValue = NAN;
 
   constructor(
     private readonly ctx: TagAlarmContext,
@@ -69,7 +74,7 @@ export class LimitSideRule implements Rule {
   }
 
   onTick(nowMs: number, host: RuleHost): void {
-    if (Number.isNaN(this.lastValue)) return;
+    if (isNan(this.lastValue)) return;
     this.update(nowMs, host, false);
   }
 
@@ -81,13 +86,13 @@ export class LimitSideRule implements Rule {
         ? v >= l.threshold || (l.effective && v > l.threshold - this.deadband)
         : v <= l.threshold || (l.effective && v < l.threshold + this.deadband);
       if (beyond === l.effective) {
-        l.pendingSinceMs = Number.NaN;
+        l.pendingSinceMs = NAN;
         continue;
       }
-      if (Number.isNaN(l.pendingSinceMs)) l.pendingSinceMs = nowMs;
+      if (isNan(l.pendingSinceMs)) l.pendingSinceMs = nowMs;
       if (nowMs - l.pendingSinceMs >= (beyond ? l.onDelayMs : l.offDelayMs)) {
         l.effective = beyond;
-        l.pendingSinceMs = Number.NaN;
+        l.pendingSinceMs = NAN;
       }
     }
     let level: LimitLevel | null = null;

@@ -1,4 +1,4 @@
-import type { AlarmCondition, AlarmGroup, AlarmPriority, SamplePoint } from '../contracts';
+import type { AlarmCondition, AlarmGroup, AlarmPriority, SamplePoint, StaleReason } from '../contracts';
 import type { ConditionInput } from '../alarms/lifecycle';
 import type { TagInfo } from '../site';
 
@@ -74,9 +74,21 @@ export interface RuleHost {
  * alarm states rebuilt from the journal meet the rule's view of the present (a return is not missed).
  */
 export interface Rule {
+  /** The rule's (main) alarm point, `{tag}:{group}`; for diagnostics. */
   readonly key: string;
+  /**
+   * Tags whose points reach `onPoint` (the engine lists the rule under each of them in its tag map, so nothing is
+   * searched per message). Absent: the tag the rule was built for. Rules of a site factory must give it.
+   */
+  readonly inputs?: readonly string[];
+  /** Alarm points whose reported conditions reach `onCondition` (composites over other rules' outcomes). */
+  readonly watches?: readonly string[];
   onPoint?(point: SamplePoint, nowMs: number, host: RuleHost): void;
   onTick?(nowMs: number, host: RuleHost): void;
+  /** Another rule reported a condition of a watched alarm point (synchronously, inside that rule's evaluation). */
+  onCondition?(input: ConditionInput, host: RuleHost): void;
+  /** The rule's tag was marked stale by an external cause (gateway last will, Sparkplug death). */
+  onStale?(reason: StaleReason, nowMs: number, host: RuleHost): void;
 }
 
 /** What every rule of a tag needs to build its ConditionInput. */

@@ -385,6 +385,146 @@ describe(validateSite.name, () => {
   it('reports a document that is not an object at the root', () => {
     expect(problemsOf(null).map((p) => p.path)).toEqual(['(root)']);
   });
+  describe('rule keys and composites', () => {
+    const SRC = 'enterprises[0].sources[0]';
+
+    function withDetectors(doc: Doc): Doc {
+      const source = doc.enterprises[0]!.sources[0]!;
+      for (const n of [1, 2, 3]) {
+        source.equipment.push({
+          id: `GD-${n}`,
+          name: `探测器${n}`,
+          type: 'gas_detector',
+          detection: 'combustible',
+          tags: [{ tag: `GI-${n}`, name: `可燃气体${n}`, kind: 'gas', unit: '%LEL', range: [0, 100] }],
+        });
+      }
+      return doc;
+    }
+    const setComposites = (doc: Doc, composites: unknown[]) => {
+      (doc.enterprises[0]!.sources[0] as Record<string, unknown>).composites = composites;
+      return doc;
+    };
+
+    it('accepts rateOfChange, flatline, bypassMaxMin and both composites, filling the vote level', () => {
+      const doc = withDetectors(validDoc());
+      Object.assign(tank(doc).tags[0]!, {
+        rateOfChange: { risePerMin: 0.5, windowS: 120 },
+        flatline: { afterMin: 30, tolerance: 0.005 },
+      });
+      setComposites(doc, [
+        { id: 'VOTE-1', name: '2oo3', type: 'vote', members: ['GI-1', 'GI-2', 'GI-3'], k: 2 },
+        {
+          id: 'GVO-1',
+          name: '气体+阀',
+          type: 'gas_valve_open',
+          valves: ['XV-1'],
+          alarms: { priorities: { GAS_VALVE_OPEN: 2 } },
+        },
+      ]);
+      const sut = validateSite(doc);
+      if (!sut.ok) throw new Error(JSON.stringify(sut.problems));
+      expect(sut.site.enterprises[0]?.sources[0]?.composites?.[0]).toMatchObject({ type: 'vote', level: 'hh' });
+    });
+
+    it('reports a rateOfChange with neither a rise nor a fall limit, and rule blocks on a discrete tag', () => {
+      const doc = validDoc();
+      Object.assign(tank(doc).tags[0]!, { rateOfChange: { windowS: 60 } });
+      Object.assign(doc.enterprises[0]!.sources[0]!.equipment[1]!.tags[0]!, { flatline: { afterMin: 5 } });
+      expect(problemsOf(doc)).toEqual([
+        { path: `${TAGS}[0].rateOfChange`, message: 'give risePerMin, fallPerMin or both' },
+        {
+          path: `${SRC}.equipment[1].tags[0].flatline`,
+          message: 'a valve_position tag is discrete and cannot have flatline',
+        },
+      ]);
+    });
+
+    it('reports a negative rate, a too-short window and a zero flat-line time with their paths', () => {
+      const doc = validDoc();
+      Object.assign(tank(doc).tags[0]!, { rateOfChange: { risePerMin: -1, windowS: 1 }, flatline: { afterMin: 0 } });
+      expect(problemsOf(doc).map((p) => p.path)).toEqual([
+        `${TAGS}[0].rateOfChange.risePerMin`,
+        `${TAGS}[0].rateOfChange.windowS`,
+        `${TAGS}[0].flatline.afterMin`,
+      ]);
+    });
+
+    it('reports a vote with an unknown member, a repeated member, a member without the voted limit, and k > n', () => {
+      const doc = withDetectors(validDoc());
+      setComposites(doc, [
+        { id: 'VOTE-1', name: 'v', type: 'vote', members: ['GI-1', 'GI-9', 'GI-1', 'TI-1'], k: 5, level: 'hh' },
+      ]);
+      tempTag(doc).limits = { h: 40 };
+      expect(problemsOf(doc)).toEqual([
+        {
+          path: `${SRC}.composites[0].members[1]`,
+          message: 'unknown tag "GI-9": a vote\'s members are tags of its own hazard source',
+        },
+        {
+          path: `${SRC}.composites[0].members[2]`,
+          message: `duplicate member "GI-1" (first at ${SRC}.composites[0].members[0])`,
+        },
+        { path: `${SRC}.composites[0].members[3]`, message: 'tag "TI-1" has no "hh" limit to vote on' },
+        { path: `${SRC}.composites[0].k`, message: 'k = 5 exceeds the 4 members (k-out-of-n needs k ≤ n)' },
+      ]);
+    });
+
+    it('reports a gas-and-valve composite naming an unknown valve, a non-gas detector, and a source without detectors', () => {
+      const doc = validDoc();
+      setComposites(doc, [
+        { id: 'GVO-1', name: 'g', type: 'gas_valve_open', valves: ['XV-9'] },
+        { id: 'GVO-2', name: 'g', type: 'gas_valve_open', detectors: ['LI-1'] },
+      ]);
+      expect(problemsOf(doc)).toEqual([
+        { path: `${SRC}.composites[0]`, message: 'no gas detector tags in this hazard source: name `detectors`' },
+        {
+          path: `${SRC}.composites[0].valves[0]`,
+          message: 'unknown ESD valve "XV-9": no esd_valve with that id in this hazard source',
+        },
+        { path: `${SRC}.composites[1].detectors[0]`, message: 'tag "LI-1" is a level tag, not gas' },
+      ]);
+    });
+
+    it('reports a composite id that is already a tag (alarm keys share one namespace)', () => {
+      const doc = withDetectors(validDoc());
+      setComposites(doc, [{ id: 'LI-1', name: 'v', type: 'vote', members: ['GI-1', 'GI-2'], k: 2 }]);
+      expect(problemsOf(doc)).toEqual([
+        {
+          path: `${SRC}.composites[0].id`,
+          message: `duplicate tag or composite id "LI-1" (first at ${TAGS}[0].tag)`,
+        },
+      ]);
+    });
+
+    it('reports a vote with fewer than two members and a k below 1 from the schema', () => {
+      const doc = withDetectors(validDoc());
+      setComposites(doc, [{ id: 'VOTE-1', name: 'v', type: 'vote', members: ['GI-1'], k: 0 }]);
+      expect(problemsOf(doc).map((p) => p.path)).toEqual([`${SRC}.composites[0].members`, `${SRC}.composites[0].k`]);
+    });
+
+    it.each([
+      ['composites', 'x'],
+      ['composites', [null, 7, { type: 'vote', members: 'GI-1', k: 'two' }]],
+    ])('reports garbage in %s as problems, never a crash (%j)', (_key, value) => {
+      const doc = setComposites(withDetectors(validDoc()), value as unknown[]);
+      expect(problemsOf(doc).length).toBeGreaterThan(0);
+    });
+
+    it('reports a non-positive bypassMaxMin on an SIS loop', () => {
+      const doc = validDoc();
+      doc.enterprises[0]!.sources[0]!.equipment.push({
+        id: 'SIS-1',
+        name: '联锁',
+        type: 'sis_loop',
+        tripTags: ['LI-1'],
+        closes: ['XV-1'],
+        bypassMaxMin: 0,
+        tags: [{ tag: 'XS-1', name: '状态', kind: 'sis_state' }],
+      });
+      expect(problemsOf(doc).map((p) => p.path)).toEqual([`${SRC}.equipment[2].bypassMaxMin`]);
+    });
+  });
 });
 
 describe(usccCheckCharacter.name, () => {

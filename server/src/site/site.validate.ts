@@ -130,6 +130,7 @@ class Checker {
     const equipment = list(s.equipment);
     const equipmentSeen = new Map<string, string>();
     const sourceTags = new Set<string>();
+    const tagDocs = new Map<string, { tag: Obj; equipment: Obj }>();
     const valves = new Set<string>();
     const metrics = new Map<string, string>();
     equipment.forEach((q, qi) => {
@@ -141,7 +142,10 @@ class Checker {
         if (!isObj(t)) return;
         const tPath = `${qPath}.tags[${ti}]`;
         const tag = str(t.tag);
-        if (tag) sourceTags.add(tag);
+        if (tag) {
+          sourceTags.add(tag);
+          tagDocs.set(tag, { tag: t, equipment: q });
+        }
         this.unique(this.tagSeen, tag, `${tPath}.tag`, 'tag');
         const metric = str(t.sparkplugMetric);
         if (metric) this.unique(metrics, metric, `${tPath}.sparkplugMetric`, 'Sparkplug metric in this hazard source');
@@ -186,6 +190,70 @@ class Checker {
         }
       });
     });
+    this.composites(s, path, tagDocs, valves);
+  }
+
+  /** Composites name tags and valves of their own source; a vote needs k ≤ n and members with the voted limit. */
+  private composites(s: Obj, path: string, tagDocs: Map<string, { tag: Obj; equipment: Obj }>, valves: Set<string>) {
+    list(s.composites).forEach((c, ci) => {
+      if (!isObj(c)) return;
+      const cPath = `${path}.composites[${ci}]`;
+      this.unique(this.tagSeen, str(c.id), `${cPath}.id`, 'tag or composite id');
+      if (c.type === 'vote') this.vote(c, cPath, tagDocs);
+      if (c.type === 'gas_valve_open') this.gasValveOpen(c, cPath, tagDocs, valves);
+    });
+  }
+
+  private vote(c: Obj, path: string, tagDocs: Map<string, { tag: Obj; equipment: Obj }>): void {
+    const members = list(c.members);
+    const level = c.level === 'h' ? 'h' : 'hh';
+    const seen = new Map<string, string>();
+    members.forEach((m, i) => {
+      if (typeof m !== 'string') return;
+      const mPath = `${path}.members[${i}]`;
+      this.unique(seen, m, mPath, 'member');
+      const doc = tagDocs.get(m);
+      if (!doc) {
+        this.add(mPath, `unknown tag "${m}": a vote's members are tags of its own hazard source`);
+        return;
+      }
+      const limits = doc.tag.limits;
+      const takesGasDefaults = !isObj(limits) && doc.tag.kind === 'gas' && doc.equipment.type === 'gas_detector';
+      if (!takesGasDefaults && !(isObj(limits) && num(limits[level]) !== undefined)) {
+        this.add(mPath, `tag "${m}" has no "${level}" limit to vote on`);
+      }
+    });
+    const k = num(c.k);
+    if (k !== undefined && members.length > 0 && k > members.length) {
+      this.add(`${path}.k`, `k = ${k} exceeds the ${members.length} members (k-out-of-n needs k ≤ n)`);
+    }
+  }
+
+  private gasValveOpen(
+    c: Obj,
+    path: string,
+    tagDocs: Map<string, { tag: Obj; equipment: Obj }>,
+    valves: Set<string>,
+  ): void {
+    if (c.detectors === undefined) {
+      const gasTags = [...tagDocs.values()].filter((d) => d.tag.kind === 'gas' && d.equipment.type === 'gas_detector');
+      if (gasTags.length === 0) this.add(path, 'no gas detector tags in this hazard source: name `detectors`');
+    }
+    list(c.detectors).forEach((d, i) => {
+      if (typeof d !== 'string') return;
+      const doc = tagDocs.get(d);
+      if (!doc) this.add(`${path}.detectors[${i}]`, `unknown tag "${d}": detectors are tags of its own hazard source`);
+      else if (doc.tag.kind !== 'gas')
+        this.add(`${path}.detectors[${i}]`, `tag "${d}" is a ${str(doc.tag.kind)} tag, not gas`);
+    });
+    if (c.valves === undefined && valves.size === 0) {
+      this.add(path, 'no esd_valve in this hazard source: a gas-and-valve composite needs one');
+    }
+    list(c.valves).forEach((v, i) => {
+      if (typeof v === 'string' && !valves.has(v)) {
+        this.add(`${path}.valves[${i}]`, `unknown ESD valve "${v}": no esd_valve with that id in this hazard source`);
+      }
+    });
   }
 
   private detector(q: Obj, path: string): void {
@@ -206,6 +274,14 @@ class Checker {
       this.add(`${path}.range`, `range min ${rMin} must be below max ${rMax}`);
     }
     const kind = str(t.kind);
+    if (kind && DISCRETE_KINDS.has(kind)) {
+      for (const key of ['rateOfChange', 'flatline'] as const) {
+        if (t[key] !== undefined) this.add(`${path}.${key}`, `a ${kind} tag is discrete and cannot have ${key}`);
+      }
+    }
+    if (isObj(t.rateOfChange) && t.rateOfChange.risePerMin === undefined && t.rateOfChange.fallPerMin === undefined) {
+      this.add(`${path}.rateOfChange`, 'give risePerMin, fallPerMin or both');
+    }
     if (!isObj(t.limits)) {
       // A detector's gas tag without limits takes the GB/T 50493 defaults; say so when there are none to take.
       if (
