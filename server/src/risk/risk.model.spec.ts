@@ -103,6 +103,15 @@ describe(assessSource.name, () => {
     expect(long.level).toBe('orange');
   });
 
+  it('takes the loop’s own bypassMaxMin over the default when the site model gives one', () => {
+    const sis = { id: 'SIS-2201', name: '液氯泄漏联锁', state: 'bypassed' as const, sinceMs: NOW - 61 * 60_000 };
+
+    expect(assessSource(input({ sis: [sis] })).reasons[0]!.code).toBe('sis_bypassed');
+    expect(assessSource(input({ sis: [{ ...sis, bypassLongMs: 60 * 60_000 }] })).reasons[0]!.code).toBe(
+      'sis_bypassed_long',
+    );
+  });
+
   it('holds any SIS bypass of a 一/二级 source at least orange (SAWS Order 40 Art. 13: the SIS must be in service)', () => {
     const sut = assessSource(
       input({ grade: 2, sis: [{ id: 'SIS-301', name: '联锁', state: 'bypassed', sinceMs: NOW - 60_000 }] }),

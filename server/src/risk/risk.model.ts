@@ -54,6 +54,8 @@ export interface SisFact {
   name: string;
   state: 'normal' | 'bypassed' | 'tripped' | 'fault' | 'unknown';
   sinceMs: number;
+  /** This loop's longest acceptable bypass (site model `bypassMaxMin`); absent: the model's default. */
+  bypassLongMs?: number;
 }
 
 /** State of an ESD valve as its position tag reports it. */
@@ -195,7 +197,7 @@ export function assessSource(input: SourceRiskInput, opts: RiskModelOptions = DE
     const forMs = input.nowMs - s.sinceMs;
     switch (s.state) {
       case 'bypassed': {
-        const long = forMs >= opts.sisBypassLongMs;
+        const long = forMs >= (s.bypassLongMs ?? opts.sisBypassLongMs);
         add({
           code: long ? 'sis_bypassed_long' : 'sis_bypassed',
           points: long ? 25 : 15,

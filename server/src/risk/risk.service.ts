@@ -22,6 +22,8 @@ interface BarrierTag {
   id: string;
   name: string;
   tag: string;
+  /** SIS loops: the site model's `bypassMaxMin`, in ms. */
+  bypassLongMs?: number;
 }
 
 /** What the service knows of one hazard source, fixed when the site loads. */
@@ -190,7 +192,8 @@ export class RiskService implements OnModuleInit, OnModuleDestroy {
       alarms,
       sis: plan.sis.map((b) => {
         const { state, sinceMs } = this.barrier(b.tag, SIS_STATES, nowMs);
-        return { id: b.id, name: b.name, state: state as SisFact['state'], sinceMs };
+        const long = b.bypassLongMs !== undefined ? { bypassLongMs: b.bypassLongMs } : {};
+        return { id: b.id, name: b.name, state: state as SisFact['state'], sinceMs, ...long };
       }),
       valves: plan.valves.map((b) => ({
         id: b.id,
