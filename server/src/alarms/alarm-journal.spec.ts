@@ -22,7 +22,8 @@ class Run {
     this.sut = new AlarmService(
       { index: testSite() } as SiteService,
       sequence,
-      loadConfig({ ALARM_NOTIFY_P1_MIN: '5', ALARM_SHELVE_MAX_MIN: '60' }),
+      // A day's max age: these cases jump hours ahead and are about the journal, not communication loss.
+      loadConfig({ ALARM_NOTIFY_P1_MIN: '5', ALARM_SHELVE_MAX_MIN: '60', DATA_STALE_S: '86400' }),
     );
     this.sut.addListener((e) => this.journal.push(JSON.parse(JSON.stringify(e)) as AlarmEvent));
   }
