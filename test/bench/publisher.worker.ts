@@ -14,6 +14,8 @@ export interface PublishJob {
   windowSize: number;
   /** No new message is sent after this long; the outcome then says `capped`. */
   capMs: number;
+  /** Paced load: message n is not sent before `n × intervalMs` after the first (a steady background rate). */
+  intervalMs?: number;
 }
 
 export interface PublishOutcome {
@@ -75,11 +77,25 @@ function publishAll(client: MqttClient, job: PublishJob): Promise<PublishOutcome
       else acked++;
       pump();
     };
+    let paced: NodeJS.Timeout | undefined;
     const pump = () => {
       while (inFlight < job.windowSize && next < total && !capped && error === undefined) {
-        if (nowMs() > deadline) {
+        const t = nowMs();
+        if (t > deadline) {
           capped = true;
           break;
+        }
+        if (job.intervalMs !== undefined) {
+          const dueMs = firstPublishAtMs + next * job.intervalMs;
+          if (t < dueMs) {
+            if (paced === undefined) {
+              paced = setTimeout(() => {
+                paced = undefined;
+                pump();
+              }, dueMs - t);
+            }
+            return;
+          }
         }
         inFlight++;
         client.publish(job.topic, job.payloads[next++]!, { qos: 1 }, onAck);

@@ -1,6 +1,6 @@
 import { resolveJwtSecret } from '../../src/auth/jwt-secret';
 import { TokenSigner } from '../../src/auth/token';
-import type { Alarm, AlarmEvent, LoginResponse } from '../../src/contracts';
+import type { Alarm, AlarmEvent, JournalResponse, LoginResponse } from '../../src/contracts';
 import {
   login,
   publishTelemetry,
@@ -118,6 +118,16 @@ describe('auth: login, role-checked alarm actions and the socket.io handshake', 
         user: 'operator',
         comment: '现场确认，液位计正常',
       });
+
+      // And it is journaled durably with the user and the comment (ISA-18.2: who did what and when).
+      const path = `/api/alarms/journal?from=${event.tsMs - 1000}&kind=ack&user=operator`;
+      await waitFor(
+        async () => ((await (await sut.request(path)).json()) as JournalResponse).events.length === 1,
+        5000,
+        'the ack in the journal',
+      );
+      const journal = (await (await sut.request(path)).json()) as JournalResponse;
+      expect(journal.events[0]).toMatchObject({ seq: event.seq, user: 'operator', comment: '现场确认，液位计正常' });
 
       const again = await post(`/api/alarms/${alarm.id}/ack`, { as: 'operator', body: '{}' });
       expect(again.status).toBe(409);
