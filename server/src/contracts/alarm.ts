@@ -40,6 +40,32 @@ export const ALARM_CONDITIONS = [
 ] as const;
 export type AlarmCondition = (typeof ALARM_CONDITIONS)[number];
 
+/** What a condition is about: the process, the data itself, a safety barrier, or a composite of the site model. */
+export type ConditionCategory = 'process' | 'data' | 'barrier' | 'composite';
+
+/** The category of every condition, in one place (the risk model and screens group by it). */
+export const CONDITION_CATEGORY: Record<AlarmCondition, ConditionCategory> = {
+  HH: 'process',
+  H: 'process',
+  L: 'process',
+  LL: 'process',
+  ROC_RISE: 'process',
+  ROC_FALL: 'process',
+  STALE: 'data',
+  BAD_QUALITY: 'data',
+  OUT_OF_RANGE: 'data',
+  FLATLINE: 'data',
+  VALVE_MISMATCH: 'barrier',
+  VALVE_TRAVEL: 'barrier',
+  VALVE_FAULT: 'barrier',
+  SIS_BYPASSED: 'barrier',
+  SIS_BYPASS_LONG: 'barrier',
+  SIS_TRIPPED: 'barrier',
+  SIS_FAULT: 'barrier',
+  VOTE: 'composite',
+  GAS_VALVE_OPEN: 'composite',
+};
+
 /** The alarm point a condition belongs to: `hi` / `lo` for limits, the condition itself otherwise. */
 export type AlarmGroup = 'hi' | 'lo' | Exclude<AlarmCondition, LimitLevel>;
 

@@ -1,5 +1,5 @@
 import type { AggregateRisk, Alarm, AlarmCondition, MhsGrade, RiskLevel, RiskReason, SourceRisk } from '../contracts';
-import { RISK_LEVELS } from '../contracts';
+import { CONDITION_CATEGORY, RISK_LEVELS } from '../contracts';
 import { CONDITION_TEXT } from '../rules/rule';
 
 /**
@@ -88,18 +88,6 @@ export interface SourceRiskInput {
 
 const GRADE_ZH: Record<MhsGrade, string> = { 1: '一级', 2: '二级', 3: '三级', 4: '四级' };
 
-/** Conditions that are about the safety barriers: counted as barrier facts, not as process alarms. */
-const BARRIER_CONDITIONS: ReadonlySet<AlarmCondition> = new Set([
-  'VALVE_MISMATCH',
-  'VALVE_TRAVEL',
-  'VALVE_FAULT',
-  'SIS_BYPASSED',
-  'SIS_BYPASS_LONG',
-  'SIS_TRIPPED',
-  'SIS_FAULT',
-]);
-/** Conditions about the data itself: counted through data health. */
-const DATA_CONDITIONS: ReadonlySet<AlarmCondition> = new Set(['STALE', 'BAD_QUALITY', 'OUT_OF_RANGE', 'FLATLINE']);
 /** A confirmed leak (k-out-of-n) or a leak with the shut-off valve open: red whatever else (GB/T 50493, AQ 3035). */
 const RED_COMPOSITES: ReadonlySet<AlarmCondition> = new Set(['VOTE', 'GAS_VALVE_OPEN']);
 
@@ -145,8 +133,10 @@ export function assessSource(input: SourceRiskInput, opts: RiskModelOptions = DE
       });
       continue;
     }
-    if (a.suppressed || DATA_CONDITIONS.has(a.condition)) continue;
-    if (BARRIER_CONDITIONS.has(a.condition)) {
+    // Data and barrier conditions speak through data health and the barrier states below, not twice.
+    const category = CONDITION_CATEGORY[a.condition];
+    if (a.suppressed || category === 'data') continue;
+    if (category === 'barrier') {
       // Valve travel and mismatch only show as alarms; SIS states and valve faults come from the state tags below.
       if ((a.condition === 'VALVE_MISMATCH' || a.condition === 'VALVE_TRAVEL') && a.active) {
         add({
