@@ -34,3 +34,5 @@ export * from './devices/gas.physics';
 export * from './devices/gateway.model';
 export * from './devices/tank.physics';
 export * from './devices/valve-sis.physics';
+export * from './publishers/sparkplug.mapping';
+export { SparkplugEdgeNode, type SparkplugEdgeOptions } from './publishers/sparkplug.publisher';

@@ -149,7 +149,15 @@ describe('tank physics', () => {
 
   it('infers the demo spheres as spheres and the atmospheric tanks as cylinders from the site model', () => {
     const sphere = inferTankShape(
-      { id: 'T-301', name: 's', type: 'tank', tankType: 'pressurised', capacityM3: 1000, medium: '液化石油气', tags: [] },
+      {
+        id: 'T-301',
+        name: 's',
+        type: 'tank',
+        tankType: 'pressurised',
+        capacityM3: 1000,
+        medium: '液化石油气',
+        tags: [],
+      },
       { tag: 'LIA-301', name: 'l', kind: 'level', unit: 'mm', range: [0, 12300] },
     );
     const cylinder = inferTankShape(
