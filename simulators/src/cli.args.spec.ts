@@ -15,6 +15,11 @@ describe(parseCliArgs.name, () => {
         password: undefined,
         clientId: undefined,
         connectTimeoutMs: 10_000,
+        protocol: 'json',
+        scenarioPath: undefined,
+        caPath: undefined,
+        hostId: undefined,
+        load: undefined,
       },
     });
   });
@@ -58,7 +63,27 @@ describe(parseCliArgs.name, () => {
         password: 'p',
         clientId: 'sim-1',
         connectTimeoutMs: 500,
+        protocol: 'json',
+        scenarioPath: undefined,
+        caPath: undefined,
+        hostId: undefined,
+        load: undefined,
       },
+    });
+  });
+
+  it('reads the scenario, protocol, CA and host id', () => {
+    expect(
+      parseCliArgs(['--scenario', 's.yaml', '--ca', 'ca.pem', '--username', 'gw', '--password', 'x']),
+    ).toMatchObject({ options: { scenarioPath: 's.yaml', caPath: 'ca.pem', protocol: 'json', username: 'gw' } });
+    expect(parseCliArgs(['--protocol', 'sparkplug', '--host-id', 'h1'])).toMatchObject({
+      options: { protocol: 'sparkplug', hostId: 'h1' },
+    });
+  });
+
+  it('reads a bounded load run with its defaults', () => {
+    expect(parseCliArgs(['--load', '--duration-s', '5', '--sources', '3', '--max-messages', '100'])).toMatchObject({
+      options: { durationS: 5, load: { sources: 3, tagsPerSource: 100, batchPoints: 100, maxMessages: 100 } },
     });
   });
 
@@ -88,6 +113,11 @@ describe(parseCliArgs.name, () => {
     [['--password', 'p'], '--password needs --username'],
     [['--no-excursion', '--excursion-tag', 'LIA-102'], '--no-excursion conflicts with --excursion-tag'],
     [['extra'], 'unexpected argument "extra"'],
+    [['--protocol', 'opcua'], '--protocol must be json or sparkplug, got "opcua"'],
+    [['--sources', '3'], '--sources needs --load'],
+    [['--load'], '--load needs --duration-s (a load run is bounded)'],
+    [['--load', '--duration-s', '1', '--tags', '0'], '--tags must be a whole number ≥ 1, got 0'],
+    [['--load', '--duration-s', '1', '--scenario', 'x.yaml'], '--load conflicts with --scenario'],
   ])('rejects %j naming the option', (argv, message) => {
     expect(() => parseCliArgs(argv)).toThrow(new UsageError(message));
   });

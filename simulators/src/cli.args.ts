@@ -19,6 +19,16 @@ export interface CliOptions {
   password: string | undefined;
   clientId: string | undefined;
   connectTimeoutMs: number;
+  /** `json` (JSON v1, DESIGN.md §3) or `sparkplug` (one Sparkplug B edge node per mapped source). */
+  protocol: 'json' | 'sparkplug';
+  /** From --scenario: play this timeline instead of the plant with its excursion. */
+  scenarioPath: string | undefined;
+  /** From --ca: PEM CA for mqtts:// brokers. */
+  caPath: string | undefined;
+  /** From --host-id: the Sparkplug primary host whose STATE the edge nodes wait for. */
+  hostId: string | undefined;
+  /** From --load: N sources × M tags at --rate-hz, batched per gateway. */
+  load: { sources: number; tagsPerSource: number; batchPoints: number; maxMessages: number | undefined } | undefined;
 }
 
 export type CliCommand = { kind: 'help' } | { kind: 'run'; options: CliOptions };
@@ -27,9 +37,10 @@ export const DEFAULT_URL = 'mqtt://localhost:1883';
 
 export const USAGE = `Usage: hazard-sim [options]
 
-Simulates the hazard sources of a site model (tanks, gas detectors, ESD valves) and publishes
-JSON v1 telemetry over MQTT: one message per hazard source per tick, QoS 1, on
-hazard/v1/{enterpriseId}/{sourceId}/telemetry, with retained status on .../status.
+Simulates the hazard sources of a site model (tanks, gas detectors, ESD valves, SIS loops) and
+publishes JSON v1 telemetry over MQTT: one message per hazard source per tick, QoS 1, on
+hazard/v1/{enterpriseId}/{sourceId}/telemetry, with retained status on .../status; or Sparkplug B;
+or plays a scenario file; or generates load. The default URL is the server's embedded broker.
 
 Options:
   --url <url>               broker URL (mqtt://, mqtts://, ws://, wss://, tcp://)
@@ -46,6 +57,17 @@ Options:
   --password <p>            MQTT password (needs --username)
   --client-id <id>          MQTT client id [default: hazard-sim-<random>]
   --connect-timeout-s <n>   give up when the broker does not answer in time [default: 10]
+  --ca <file>               PEM CA certificate for mqtts:// / wss:// brokers
+  --protocol <p>            json (JSON v1) or sparkplug (Sparkplug B edge nodes of the sources the
+                            site maps with sparkplug/sparkplugMetric) [default: json]
+  --host-id <id>            Sparkplug: wait for and follow this primary host's STATE
+  --scenario <file>         play a scenario timeline (simulators/scenarios/*.yaml) in real time,
+                            one connection and last will per source; prints the alarms it declares
+  --load                    load mode: synthetic gateways instead of the site (needs --duration-s)
+  --sources <n>             load: gateways (hazard sources) [default: 10]
+  --tags <n>                load: tags per gateway [default: 100]
+  --batch <n>               load: points per message [default: 100]
+  --max-messages <n>        load: stop after n messages
   -h, --help                show this help
 
 Exit codes: 0 done, 1 runtime error (e.g. broker unreachable), 2 usage error (bad option or site file).
@@ -63,7 +85,15 @@ type ValueOption =
   | 'username'
   | 'password'
   | 'client-id'
-  | 'connect-timeout-s';
+  | 'connect-timeout-s'
+  | 'ca'
+  | 'protocol'
+  | 'host-id'
+  | 'scenario'
+  | 'sources'
+  | 'tags'
+  | 'batch'
+  | 'max-messages';
 
 const VALUE_OPTIONS: ReadonlySet<string> = new Set<ValueOption>([
   'url',
@@ -78,6 +108,14 @@ const VALUE_OPTIONS: ReadonlySet<string> = new Set<ValueOption>([
   'password',
   'client-id',
   'connect-timeout-s',
+  'ca',
+  'protocol',
+  'host-id',
+  'scenario',
+  'sources',
+  'tags',
+  'batch',
+  'max-messages',
 ]);
 
 const URL_PATTERN = /^(mqtts?|wss?|tcp):\/\/[^/]/;
@@ -97,9 +135,14 @@ const nonNegative = (n: number): string | undefined => (n >= 0 ? undefined : 'mu
 export function parseCliArgs(argv: readonly string[]): CliCommand {
   const values = new Map<ValueOption, string>();
   let noExcursion = false;
+  let load = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] ?? '';
     if (arg === '-h' || arg === '--help') return { kind: 'help' };
+    if (arg === '--load') {
+      load = true;
+      continue;
+    }
     if (arg === '--no-excursion') {
       noExcursion = true;
       continue;
@@ -157,6 +200,19 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
     if (repeatS !== undefined) excursion.repeatEveryMs = repeatS * 1000;
   }
 
+  const protocol = values.get('protocol') ?? 'json';
+  if (protocol !== 'json' && protocol !== 'sparkplug') {
+    throw new UsageError(`--protocol must be json or sparkplug, got ${JSON.stringify(protocol)}`);
+  }
+  const whole = (n: number): string | undefined =>
+    Number.isInteger(n) && n >= 1 ? undefined : 'must be a whole number ≥ 1';
+  const loadFlags = (['sources', 'tags', 'batch', 'max-messages'] as const).filter((o) => values.has(o));
+  if (!load && loadFlags[0]) throw new UsageError(`--${loadFlags[0]} needs --load`);
+  if (load && durationS === undefined) throw new UsageError('--load needs --duration-s (a load run is bounded)');
+  if (load && values.has('scenario')) throw new UsageError('--load conflicts with --scenario');
+  if (load && protocol !== 'json') throw new UsageError('--load publishes JSON v1 only');
+  if (values.has('scenario') && protocol !== 'json') throw new UsageError('--scenario plays over JSON v1 only');
+
   const username = values.get('username');
   const password = values.get('password');
   if (password !== undefined && username === undefined) throw new UsageError('--password needs --username');
@@ -174,6 +230,18 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
       password,
       clientId: values.get('client-id'),
       connectTimeoutMs: connectTimeoutS * 1000,
+      protocol,
+      scenarioPath: values.get('scenario'),
+      caPath: values.get('ca'),
+      hostId: values.get('host-id'),
+      load: load
+        ? {
+            sources: number('sources', whole) ?? 10,
+            tagsPerSource: number('tags', whole) ?? 100,
+            batchPoints: number('batch', whole) ?? 100,
+            maxMessages: number('max-messages', whole),
+          }
+        : undefined,
     },
   };
 }

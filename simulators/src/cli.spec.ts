@@ -58,6 +58,30 @@ describe(runCli.name, () => {
     expect(io.errText()).toContain(`${file}: schemaVersion:`);
   });
 
+  it('exits 2 with one line naming file, path and reason of a bad scenario, before touching the broker', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hazard-sim-'));
+    const file = join(dir, 'bad-scenario.yaml');
+    writeFileSync(
+      file,
+      'name: bad\ndescription: d\ndurationS: 1m\ntimeline:\n  - { at: 5, do: stick, valve: XV-999 }\nexpect: []\n',
+    );
+    const io = captureIo();
+
+    await expect(runCli(['--url', 'mqtt://127.0.0.1:1', '--scenario', file], {}, io)).resolves.toBe(2);
+    expect(io.errText()).toBe(`hazard-sim: ${file}: timeline[0].valve: no equipment "XV-999" in the site`);
+  });
+
+  it('exits 1 with one line when a load run cannot reach its broker', async () => {
+    const url = `mqtt://127.0.0.1:${await closedPort()}`;
+    const io = captureIo();
+
+    await expect(
+      runCli(['--url', url, '--load', '--duration-s', '1', '--connect-timeout-s', '0.5'], {}, io),
+    ).resolves.toBe(1);
+    expect(io.errText().split('\n')).toHaveLength(1);
+    expect(io.errText()).toMatch(/^hazard-sim: cannot reach MQTT broker at /);
+  });
+
   it('exits 1 with "cannot reach MQTT broker" when nothing listens at the URL', async () => {
     const url = `mqtt://127.0.0.1:${await closedPort()}`;
     const io = captureIo();

@@ -1,9 +1,14 @@
 #!/usr/bin/env node
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { SiteFileError } from '@hazard/server/site';
+import { loadSiteFile, SiteFileError } from '@hazard/server/site';
 import { parseCliArgs, USAGE, UsageError, type CliOptions } from './cli.args';
 import { SimulatorConfigError } from './errors';
+import { formatLoadSummary, runLoad } from './load';
 import { BrokerUnreachableError } from './publishers/json-v1.publisher';
+import { runScenario } from './scenario.sim';
+import { ScenarioFileError } from './scenarios/scenario.loader';
+import { startSparkplugSimulator } from './sparkplug.sim';
 import { startSimulator, type RunningSimulator, type SimulatorStats } from './sim';
 
 /** Interval of the one-line status. */
@@ -40,6 +45,11 @@ export function formatStatus(stats: SimulatorStats): string {
 
 /** Exit code for an error raised before or while starting. */
 function reportStartError(err: unknown, io: CliIo): number {
+  if (err instanceof ScenarioFileError) {
+    // One line per problem, each naming file, path and reason, so that a test bench's log grep finds them.
+    for (const p of err.problems) io.err(`hazard-sim: ${err.file}: ${p.path}: ${p.message}`);
+    return 2;
+  }
   if (err instanceof SiteFileError || err instanceof SimulatorConfigError) {
     io.err(`hazard-sim: ${err.message}`);
     return 2;
@@ -52,7 +62,69 @@ function reportStartError(err: unknown, io: CliIo): number {
   return 1;
 }
 
+/** Load, scenario and Sparkplug runs: bounded or signal-stopped, their own summaries. */
+async function runMode(options: CliOptions, env: NodeJS.ProcessEnv, io: CliIo): Promise<number | undefined> {
+  const log = (line: string): void => io.out(`${new Date().toISOString()} hazard-sim: ${line}`);
+  if (!options.load && !options.scenarioPath && options.protocol === 'json') return undefined;
+  let ca: Buffer | undefined;
+  try {
+    ca = options.caPath === undefined ? undefined : readFileSync(options.caPath);
+  } catch (err) {
+    io.err(`hazard-sim: cannot read --ca ${options.caPath}: ${(err as Error).message}`);
+    return 2;
+  }
+  const connection = {
+    url: options.url,
+    connectTimeoutMs: options.connectTimeoutMs,
+    ...(options.username !== undefined && { username: options.username }),
+    ...(options.password !== undefined && { password: options.password }),
+    ...(ca !== undefined && { ca }),
+  };
+  try {
+    if (options.load) {
+      const summary = await runLoad({
+        ...connection,
+        ...options.load,
+        rateHz: options.rateHz,
+        durationS: options.durationS ?? 0,
+        progress: log,
+      });
+      log(formatLoadSummary(summary));
+      return summary.errors > 0 ? 1 : 0;
+    }
+    const sitePath = options.sitePath ?? defaultSitePath(env);
+    if (options.scenarioPath) {
+      const result = await runScenario({ ...connection, sitePath, scenarioPath: options.scenarioPath, log });
+      log(`scenario ${result.name} done: ${result.acked} messages acknowledged, ${result.errors} errors`);
+      log(
+        `the server should have raised, in order: ${result.expected.map((e) => `${e.key} ${e.transition}`).join(', ') || 'nothing'}`,
+      );
+      return result.errors > 0 ? 1 : 0;
+    }
+    const sim = await startSparkplugSimulator({
+      ...connection,
+      site: loadSiteFile(sitePath),
+      rateHz: options.rateHz,
+      seed: options.seed,
+      log,
+      ...(options.durationS !== undefined && { durationS: options.durationS }),
+      ...(options.hostId !== undefined && { primaryHostId: options.hostId }),
+    });
+    const onSignal = (): void => void sim.stop();
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+    await sim.finished;
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    return 0;
+  } catch (err) {
+    return reportStartError(err, io);
+  }
+}
+
 async function run(options: CliOptions, env: NodeJS.ProcessEnv, io: CliIo): Promise<number> {
+  const modeExit = await runMode(options, env, io);
+  if (modeExit !== undefined) return modeExit;
   const log = (line: string): void => io.out(`${new Date().toISOString()} hazard-sim: ${line}`);
   let sim: RunningSimulator;
   try {
@@ -68,6 +140,7 @@ async function run(options: CliOptions, env: NodeJS.ProcessEnv, io: CliIo): Prom
       ...(options.username !== undefined && { username: options.username }),
       ...(options.password !== undefined && { password: options.password }),
       ...(options.clientId !== undefined && { clientId: options.clientId }),
+      ...(options.caPath !== undefined && { ca: readFileSync(options.caPath) }),
     });
   } catch (err) {
     return reportStartError(err, io);

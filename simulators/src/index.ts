@@ -29,3 +29,10 @@ export {
   type SimulatorStats,
 } from './sim';
 export { startTicker, type Ticker } from './ticker';
+export * from './scenarios/index';
+export * from './devices/gas.physics';
+export * from './devices/gateway.model';
+export * from './devices/tank.physics';
+export * from './devices/valve-sis.physics';
+export * from './publishers/sparkplug.mapping';
+export { SparkplugEdgeNode, type SparkplugEdgeOptions } from './publishers/sparkplug.publisher';

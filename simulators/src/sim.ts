@@ -31,6 +31,8 @@ export interface SimulatorOptions {
   seed?: number;
   username?: string;
   password?: string;
+  /** PEM CA for mqtts:// / wss:// brokers signed by a private CA. */
+  ca?: Buffer;
   /** MQTT client id; default `hazard-sim-<random>`. */
   clientId?: string;
   /** Wait for the broker at start; default 10 s. */
@@ -117,6 +119,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
     ...(options.clientId !== undefined && { clientId: options.clientId }),
     ...(options.username !== undefined && { username: options.username }),
     ...(options.password !== undefined && { password: options.password }),
+    ...(options.ca !== undefined && { ca: options.ca }),
     ...(options.connectTimeoutMs !== undefined && { connectTimeoutMs: options.connectTimeoutMs }),
     will: sources[0],
     onEvent: (event) => log(describeEvent(event)),

@@ -32,6 +32,8 @@ export interface PublisherOptions {
   clientId?: string;
   username?: string;
   password?: string;
+  /** PEM CA certificate(s) for an mqtts:// or wss:// broker whose certificate a private CA signed. */
+  ca?: Buffer;
   /** Give up when no connection is established within this time; default 10 s. */
   connectTimeoutMs?: number;
   /**
@@ -94,6 +96,7 @@ export class JsonV1Publisher {
       reconnectPeriod: RECONNECT_PERIOD_MS,
       ...(options.username !== undefined && { username: options.username }),
       ...(options.password !== undefined && { password: options.password }),
+      ...(options.ca !== undefined && { ca: options.ca }),
       ...(options.will && {
         will: {
           topic: statusTopic(options.will.enterpriseId, options.will.sourceId),
@@ -158,6 +161,16 @@ export class JsonV1Publisher {
       qos: 1,
       retain: true,
     });
+  }
+
+  /**
+   * Drops the connection without DISCONNECT, as a gateway losing its network does: the broker publishes the last
+   * will once it notices. No reconnect.
+   */
+  kill(): void {
+    this.client.options.reconnectPeriod = 0;
+    this.client.stream.destroy();
+    this.client.end(true);
   }
 
   /**

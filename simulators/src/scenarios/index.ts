@@ -1,0 +1,3 @@
+export * from './scenario.loader';
+export * from './scenario.runner';
+export * from './scenario.schema';
