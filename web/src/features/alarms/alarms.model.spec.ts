@@ -7,6 +7,7 @@ import {
   availableActions,
   canAct,
   compareForSummary,
+  discreteLabelKey,
   isFlashing,
   matchesFilter,
   NO_FILTER,
@@ -155,5 +156,14 @@ describe(actionBody.name, () => {
   it('needs a reason to take an alarm out of service, and refuses text over 500 characters', () => {
     expect(actionBody('out-of-service', input)).toEqual({ ok: false, error: 'reasonRequired' });
     expect(actionBody('ack', { ...input, comment: 'x'.repeat(501) })).toEqual({ ok: false, error: 'tooLong' });
+  });
+});
+
+describe(discreteLabelKey.name, () => {
+  it('names valve and SIS states for the screen, and leaves numbers and unknown words alone', () => {
+    expect(discreteLabelKey(alarmOf({ condition: 'SIS_TRIPPED', value: 'tripped' }))).toBe('sis.tripped');
+    expect(discreteLabelKey(alarmOf({ condition: 'VALVE_MISMATCH', value: 'open' }))).toBe('valve.open');
+    expect(discreteLabelKey(alarmOf({ condition: 'HH', value: 14.6 }))).toBeNull();
+    expect(discreteLabelKey(alarmOf({ condition: 'SIS_FAULT', value: 'weird' }))).toBeNull();
   });
 });

@@ -230,6 +230,26 @@ export function actionBody(
   }
 }
 
+const SIS_STATES = ['normal', 'bypassed', 'tripped', 'fault'] as const;
+const VALVE_STATES = ['open', 'closed', 'travel', 'fault'] as const;
+export type DiscreteLabelKey = `sis.${(typeof SIS_STATES)[number]}` | `valve.${(typeof VALVE_STATES)[number]}`;
+
+/**
+ * The message key of a valve or SIS state carried as an alarm's value (`tripped`, `open`…), so that the screen
+ * says 已动作 rather than the wire word; null for numbers and anything unknown (shown as it is).
+ */
+export function discreteLabelKey(a: Pick<Alarm, 'condition' | 'value'>): DiscreteLabelKey | null {
+  const v = a.value;
+  if (typeof v !== 'string') return null;
+  if (a.condition.startsWith('SIS_')) {
+    return (SIS_STATES as readonly string[]).includes(v) ? (`sis.${v}` as DiscreteLabelKey) : null;
+  }
+  if (a.condition.startsWith('VALVE_') || a.condition === 'GAS_VALVE_OPEN') {
+    return (VALVE_STATES as readonly string[]).includes(v) ? (`valve.${v}` as DiscreteLabelKey) : null;
+  }
+  return null;
+}
+
 /** Names for ids and tags, taken from the site model (the alarm carries only ids). */
 export interface SiteNames {
   enterprises: { id: string; name: string }[];

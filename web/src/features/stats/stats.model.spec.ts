@@ -104,12 +104,27 @@ describe(rateOption.name, () => {
     expect((rateOption(statsOf(), (id) => id, rateLabels).yAxis as { max: number }).max).toBe(12);
   });
 
-  it('gives one series per operator position, with reference lines once', () => {
-    const two = statsOf();
-    two.positions.push({ ...two.positions[0]!, enterpriseId: 'hxhg', floods: [] });
-    const series = rateOption(two, (id) => id, rateLabels).series as { name: string; markLine?: unknown }[];
+  it('gives one series per operator position with alarms, with reference lines once', () => {
+    const three = statsOf();
+    three.positions.unshift({ ...three.positions[0]!, enterpriseId: 'quiet', alarms: 0, floods: [] });
+    three.positions.push({ ...three.positions[1]!, enterpriseId: 'hxhg', floods: [] });
+    const series = rateOption(three, (id) => id, rateLabels).series as { name: string; markLine?: unknown }[];
     expect(series.map((s) => s.name)).toEqual(['bjpc', 'hxhg']);
+    expect(series[0]!.markLine).toBeDefined();
     expect(series[1]!.markLine).toBeUndefined();
+  });
+
+  it('still draws the reference lines when no position had an alarm', () => {
+    const none = statsOf();
+    none.positions[0]!.alarms = 0;
+    const series = rateOption(none, (id) => id, rateLabels).series as { markLine?: unknown }[];
+    expect(series).toHaveLength(1);
+    expect(series[0]!.markLine).toBeDefined();
+  });
+
+  it('ends the time axis with the last bucket, so that the newest bar is drawn whole', () => {
+    const partial = statsOf({ toMs: TO - 120_000 });
+    expect((rateOption(partial, (id) => id, rateLabels).xAxis as { max: number }).max).toBe(TO);
   });
 });
 

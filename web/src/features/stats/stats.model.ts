@@ -24,6 +24,16 @@ const MANAGEABLE_COLOR = '#ff3b30';
 const AXIS = { axisLine: { lineStyle: { color: '#5b6b7b' } }, axisLabel: { color: '#b8c6d4', fontSize: 13 } };
 const SPLIT = { splitLine: { lineStyle: { color: '#1c2a3a' } } };
 const TEXT = { color: '#dce6f0', fontSize: 13 };
+const TIME_LABELS = {
+  year: '{yyyy}',
+  month: '{yyyy}-{MM}',
+  day: '{MM}-{dd}',
+  hour: '{HH}:{mm}',
+  minute: '{HH}:{mm}',
+  second: '{HH}:{mm}:{ss}',
+  millisecond: '{HH}:{mm}:{ss}',
+  none: '{MM}-{dd} {HH}:{mm}',
+};
 
 export interface RateLabels {
   /** e.g. `可接受 1 次/10 min` */
@@ -43,12 +53,16 @@ export function rateOption(
   enterpriseName: (id: string) => string,
   labels: RateLabels,
 ): ChartOption {
-  const series: BarSeriesOption[] = s.positions.map((p, i) => ({
+  // Positions without a single alarm would only thin the other bars: left out (at least one stays, to carry the
+  // reference lines). The summary tiles still count every position.
+  const withAlarms = s.positions.filter((p) => p.alarms > 0);
+  const shown = withAlarms.length > 0 ? withAlarms : s.positions.slice(0, 1);
+  const series: BarSeriesOption[] = shown.map((p, i) => ({
     type: 'bar',
     name: enterpriseName(p.enterpriseId),
     // Each bar stands at its bucket's middle, so that it covers [start, start + 10 min).
     data: p.per10Min.map((b) => [b.startMs + BUCKET_MS / 2, b.count]),
-    itemStyle: { color: PALETTE[i % PALETTE.length]! },
+    itemStyle: { color: PALETTE[s.positions.indexOf(p) % PALETTE.length]! },
     barMaxWidth: 14,
     barGap: '0%',
     markArea: {
@@ -67,13 +81,13 @@ export function rateOption(
                 name: labels.acceptable,
                 yAxis: s.reference.acceptablePer10Min,
                 lineStyle: { color: ACCEPTABLE_COLOR, type: 'dashed', width: 1.5 },
-                label: { formatter: labels.acceptable, color: ACCEPTABLE_COLOR, position: 'insideEndTop' },
+                label: { formatter: labels.acceptable, color: ACCEPTABLE_COLOR, position: 'insideStartTop' },
               },
               {
                 name: labels.manageable,
                 yAxis: s.reference.manageablePer10Min,
                 lineStyle: { color: MANAGEABLE_COLOR, type: 'dashed', width: 1.5 },
-                label: { formatter: labels.manageable, color: MANAGEABLE_COLOR, position: 'insideEndTop' },
+                label: { formatter: labels.manageable, color: MANAGEABLE_COLOR, position: 'insideStartTop' },
               },
             ],
           },
@@ -81,13 +95,23 @@ export function rateOption(
       : {}),
   }));
   const maxCount = Math.max(0, ...s.positions.flatMap((p) => p.per10Min.map((b) => b.count)));
+  // The axis ends with the last bucket, so that the newest (partial) 10 minutes are drawn whole.
+  const lastEndMs = Math.max(s.toMs, ...s.positions.flatMap((p) => p.per10Min.map((b) => b.startMs + BUCKET_MS)));
   return {
     backgroundColor: 'transparent',
     textStyle: TEXT,
     tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
-    legend: { show: s.positions.length > 1, top: 0, textStyle: TEXT },
-    grid: { left: 56, right: 24, top: s.positions.length > 1 ? 36 : 20, bottom: 40 },
-    xAxis: { type: 'time', min: s.fromMs, max: s.toMs, ...AXIS, splitLine: { show: false } },
+    legend: { show: shown.length > 1, top: 0, textStyle: TEXT },
+    grid: { left: 56, right: 24, top: 40, bottom: 40 },
+    xAxis: {
+      type: 'time',
+      min: s.fromMs,
+      max: lastEndMs,
+      ...AXIS,
+      // Numeric local-time labels, the same in both languages (ECharts' own names follow its locale, not ours).
+      axisLabel: { ...AXIS.axisLabel, formatter: TIME_LABELS },
+      splitLine: { show: false },
+    },
     yAxis: {
       type: 'value',
       name: labels.axis,
