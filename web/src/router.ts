@@ -3,12 +3,19 @@ import LoginView from './features/auth/LoginView.vue';
 import { takeUrlToken } from './features/auth/auth.session';
 import { currentToken, setSession } from './features/auth/auth.store';
 import WallView from './features/wall/WallView.vue';
+// Duty console, alarm journal and statistics (issue 6): loaded on demand, the wall's kiosk bundle stays small.
+const ConsoleView = () => import('./features/alarms/ConsoleView.vue');
+const JournalView = () => import('./features/alarms/JournalView.vue');
+const StatsView = () => import('./features/stats/StatsView.vue');
 
 export const router = createRouter({
   history: createWebHistory(),
   routes: [
     { path: '/', component: WallView, alias: '/wall' },
     { path: '/login', component: LoginView, meta: { public: true } },
+    { path: '/console', component: ConsoleView },
+    { path: '/console/journal', component: JournalView },
+    { path: '/stats', component: StatsView },
     { path: '/:pathMatch(.*)*', redirect: '/' },
   ],
 });
