@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { LogLevel } from '@nestjs/common';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { AppModule } from './app.module';
 import type { AppConfig } from './config/app-config';
@@ -49,6 +50,17 @@ export async function startServer(
     mqttUrl: broker.url,
     mqttTlsPort: broker.embeddedTlsPort,
     webServed,
-    close: () => app.close(),
+    close: async () => {
+      // Browsers pre-open connections that never send a request; server.close() would wait out their 60 s header
+      // timeout. After a 2 s grace for requests in flight, the rest are cut.
+      const http = app.getHttpServer() as Server;
+      const force = setTimeout(() => http.closeAllConnections(), 2000);
+      force.unref();
+      try {
+        await app.close();
+      } finally {
+        clearTimeout(force);
+      }
+    },
   };
 }

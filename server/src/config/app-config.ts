@@ -127,6 +127,8 @@ export const AppConfigSchema = z.object({
   STATS_MAX_EVENTS: int(1000, 10_000_000, 100_000),
   /** Risk: an SIS bypass older than this many minutes is standing and forces at least orange (docs/risk-model.md). */
   RISK_SIS_BYPASS_LONG_MIN: int(1, 10_080, 480),
+  /** Risk: days of stored risk changes kept in DATA_DIR/risk.sqlite (SAWS Order 40 Art. 13 asks records ≥ 30 days). */
+  RISK_RETENTION_DAYS: int(30, 36_500, 365),
   /** Users file (JSON: username, role, bcrypt hash; `pnpm user:add` writes it). Unset: DATA_DIR/users.json. */
   USERS_FILE: z.preprocess(blankAsUnset, z.string().optional()),
   /**

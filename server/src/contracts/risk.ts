@@ -100,3 +100,22 @@ export interface RiskEvent {
   enterprises: EnterpriseRisk[];
   sources: SourceRisk[];
 }
+
+/** One stored assessment of a source: the level, score and reasons in force from `tsMs` on. */
+export interface RiskHistoryEntry {
+  tsMs: number;
+  level: RiskLevel;
+  score: number;
+  reasons: RiskReason[];
+  modelVersion: string;
+}
+
+/** `GET /api/risk/:sourceId/history?from=&to=`: every change in the range, oldest first, the one in force first. */
+export interface RiskHistoryResponse {
+  sourceId: string;
+  fromMs: number;
+  toMs: number;
+  entries: RiskHistoryEntry[];
+  /** True when more changes than the cap fell in the range (the first ones are returned). */
+  truncated: boolean;
+}

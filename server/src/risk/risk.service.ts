@@ -1,10 +1,12 @@
-import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { join } from 'node:path';
 import { AlarmService } from '../alarms/alarm.service';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import type { Alarm, EnterpriseRisk, RiskEvent, RiskOverview, SourceRisk } from '../contracts';
 import { DataHealthService } from '../health/data-health.service';
 import { LatestValues } from '../realtime/latest-values';
 import { SiteService } from '../site/site.service';
+import { RiskHistoryStore, type StoredRisk } from './risk-history.store';
 import {
   RISK_MODEL_VERSION,
   aggregate,
@@ -49,6 +51,10 @@ const VALVE_STATES = new Set<ValveFact['state']>(['open', 'closed', 'travel', 'f
  */
 @Injectable()
 export class RiskService implements OnModuleInit, OnModuleDestroy {
+  private readonly logger = new Logger(RiskService.name);
+  private history: RiskHistoryStore | undefined;
+  private readonly retentionMs: number;
+  private lastPruneMs = 0;
   private readonly plans: SourcePlan[] = [];
   private readonly names = new Map<string, string>();
   private readonly enterpriseNames = new Map<string, string>();
@@ -67,8 +73,9 @@ export class RiskService implements OnModuleInit, OnModuleDestroy {
     private readonly alarms: AlarmService,
     private readonly latest: LatestValues,
     private readonly dataHealth: DataHealthService,
-    @Inject(APP_CONFIG) config: AppConfig,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
+    this.retentionMs = config.RISK_RETENTION_DAYS * 86_400_000;
     this.opts = { sisBypassLongMs: config.RISK_SIS_BYPASS_LONG_MIN * 60_000, alarmPointsCap: 60 };
     const index = sites.index;
     for (const enterprise of index.site.enterprises) {
@@ -103,6 +110,7 @@ export class RiskService implements OnModuleInit, OnModuleDestroy {
   }
 
   onModuleInit(): void {
+    this.history = new RiskHistoryStore(join(this.config.DATA_DIR, 'risk.sqlite'));
     this.alarms.addListener(() => this.schedule());
     this.recompute(Date.now());
     this.timer = setInterval(() => this.recompute(Date.now()), 1000);
@@ -111,6 +119,13 @@ export class RiskService implements OnModuleInit, OnModuleDestroy {
 
   onModuleDestroy(): void {
     clearInterval(this.timer);
+    this.history?.close();
+    this.history = undefined;
+  }
+
+  /** Stored assessments of one source (GET /api/risk/:sourceId/history). */
+  historyOf(sourceId: string, fromMs: number, toMs: number, limit: number): StoredRisk[] {
+    return this.history?.range(sourceId, fromMs, toMs, limit) ?? [];
   }
 
   addListener(listener: RiskListener): void {
@@ -160,6 +175,7 @@ export class RiskService implements OnModuleInit, OnModuleDestroy {
     }
     this.lastComputedAt = nowMs;
     if (changed.length > 0) {
+      this.keep(changed, nowMs);
       this.lastSeq++;
       const all = this.plans.map((p) => this.current.get(p.sourceId)!);
       const touched = new Set(changed.map((s) => s.enterpriseId));
@@ -173,6 +189,19 @@ export class RiskService implements OnModuleInit, OnModuleDestroy {
       for (const l of this.listeners) l(event);
     }
     return changed;
+  }
+
+  /** Every change is kept for review; a failing disk costs the history, never the live risk. */
+  private keep(changed: readonly SourceRisk[], nowMs: number): void {
+    try {
+      this.history?.write(changed);
+      if (nowMs - this.lastPruneMs > 3_600_000) {
+        this.lastPruneMs = nowMs;
+        this.history?.prune(nowMs - this.retentionMs);
+      }
+    } catch (err) {
+      this.logger.error(`risk history not written: ${(err as Error).message}`);
+    }
   }
 
   private inputOf(plan: SourcePlan, alarms: Alarm[], nowMs: number): SourceRiskInput {

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import type { RiskEvent, RiskOverview } from '../../src/contracts';
+import type { RiskEvent, RiskHistoryResponse, RiskOverview } from '../../src/contracts';
 import { RealtimeProbe, publishTelemetry, startTestServer, waitFor, type TestServer } from './helpers';
 
 const PARK = resolve(__dirname, '../../../deploy/demo-park.yaml');
@@ -68,6 +68,20 @@ describe('dynamic risk (demo park, embedded broker and store)', () => {
     expect(riskSeqs.length).toBeGreaterThanOrEqual(2);
     expect(riskSeqs).toEqual(riskSeqs.map((_, i) => snapshot.risk.seq + 1 + i));
     expect(alarmSeqs).toEqual(alarmSeqs.map((_, i) => snapshot.seq + 1 + i));
+  });
+
+  it('keeps every change with its reasons for review, and names a bad parameter', async () => {
+    const tf01 = latestOf('tf01')!;
+    const body = (await (
+      await sut.request(`/api/risk/tf01/history?from=${Date.now() - 60_000}`)
+    ).json()) as RiskHistoryResponse;
+    expect(body.entries[0]).toMatchObject({ level: 'blue' });
+    expect(body.entries.at(-1)).toMatchObject({ level: tf01.level, score: tf01.score, tsMs: tf01.computedAt });
+    expect(body.entries.at(-1)!.reasons.map((r) => r.code)).toEqual(tf01.reasons.map((r) => r.code));
+    expect(body.entries.map((e) => e.tsMs)).toEqual([...body.entries.map((e) => e.tsMs)].sort((a, b) => a - b));
+    const bad = await sut.request('/api/risk/tf01/history?from=yesterday');
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { message: string }).message).toContain('from must be epoch ms or ISO 8601');
   });
 
   it('answers 404 naming an unknown source', async () => {
