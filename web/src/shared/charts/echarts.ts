@@ -1,20 +1,54 @@
 // Registers only the ECharts modules the app uses, once (STYLE.md, vue-vben-admin habit): keeps the bundle small.
-import { BarChart, CustomChart, type BarSeriesOption, type CustomSeriesOption } from 'echarts/charts';
 import {
+  BarChart,
+  CustomChart,
+  GaugeChart,
+  LineChart,
+  MapChart,
+  type BarSeriesOption,
+  type CustomSeriesOption,
+  type GaugeSeriesOption,
+  type LineSeriesOption,
+  type MapSeriesOption,
+} from 'echarts/charts';
+import {
+  DataZoomComponent,
   GridComponent,
+  MarkLineComponent,
   TooltipComponent,
+  type DataZoomComponentOption,
   type GridComponentOption,
+  type MarkLineComponentOption,
   type TooltipComponentOption,
 } from 'echarts/components';
 import * as echarts from 'echarts/core';
 import { CanvasRenderer } from 'echarts/renderers';
 
-echarts.use([BarChart, CustomChart, GridComponent, TooltipComponent, CanvasRenderer]);
+echarts.use([
+  BarChart,
+  CustomChart,
+  GaugeChart,
+  LineChart,
+  MapChart,
+  DataZoomComponent,
+  GridComponent,
+  MarkLineComponent,
+  TooltipComponent,
+  CanvasRenderer,
+]);
 
 export { echarts };
 
 /** Options limited to the registered modules: using an unregistered series type fails to compile. */
 export type ChartOption = echarts.ComposeOption<
-  BarSeriesOption | CustomSeriesOption | GridComponentOption | TooltipComponentOption
+  | BarSeriesOption
+  | CustomSeriesOption
+  | GaugeSeriesOption
+  | LineSeriesOption
+  | MapSeriesOption
+  | DataZoomComponentOption
+  | GridComponentOption
+  | MarkLineComponentOption
+  | TooltipComponentOption
 >;
-export type { BarSeriesOption, CustomSeriesOption };
+export type { BarSeriesOption, CustomSeriesOption, GaugeSeriesOption, LineSeriesOption, MapSeriesOption };
