@@ -2,6 +2,7 @@ import { createRouter, createWebHistory } from 'vue-router';
 import LoginView from './features/auth/LoginView.vue';
 import { takeUrlToken } from './features/auth/auth.session';
 import { currentToken, setSession } from './features/auth/auth.store';
+import SourceView from './features/sources/SourceView.vue';
 import WallView from './features/wall/WallView.vue';
 
 export const router = createRouter({
@@ -9,6 +10,7 @@ export const router = createRouter({
   routes: [
     { path: '/', component: WallView, alias: '/wall' },
     { path: '/login', component: LoginView, meta: { public: true } },
+    { path: '/sources/:id', component: SourceView },
     { path: '/:pathMatch(.*)*', redirect: '/' },
   ],
 });
