@@ -42,7 +42,9 @@ export function gaugeBands(def: TagDef): [number, string][] {
   push(l.l, l.ll !== undefined || l.l !== undefined ? BAND_COLORS.warn : BAND_COLORS.normal);
   push(l.h, BAND_COLORS.normal);
   push(l.hh, l.h !== undefined ? BAND_COLORS.warn : BAND_COLORS.normal);
-  stops.push([1, l.hh !== undefined ? BAND_COLORS.alarm : l.h !== undefined ? BAND_COLORS.warn : BAND_COLORS.normal]);
+  if ((stops.at(-1)?.[0] ?? 0) < 1) {
+    stops.push([1, l.hh !== undefined ? BAND_COLORS.alarm : l.h !== undefined ? BAND_COLORS.warn : BAND_COLORS.normal]);
+  }
   return stops;
 }
 

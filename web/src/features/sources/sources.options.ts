@@ -3,7 +3,7 @@ import type { ChartOption, GaugeSeriesOption, LineSeriesOption } from '../../sha
 import { formatWithUnit } from '../../shared/i18n/format';
 import { sampleFreshness, type DisplayClock } from '../wall/data-age';
 import { displayRange, valueView, type TankView } from '../wall/wall.model';
-import { COLORS } from '../wall/wall.options';
+import { COLORS, niceStep } from '../wall/wall.options';
 import { gaugeBands } from './sources.model';
 
 /** Texts the gauges need, already translated. */
@@ -14,56 +14,57 @@ export interface GaugeLabels {
 }
 
 /**
- * One gauge per tank level: the dial spans the instrument range with the HH/H/L/LL bands on its rim, the needle
- * and the value in the tag's unit; a value that is not live greys its needle and says so (never stale as live).
+ * The gauge of one tank level: the dial spans the instrument range with the HH/H/L/LL bands on its rim, the needle
+ * and the value in the tag's unit; a value that is not live greys its needle and value and says so.
  */
 export function tankGaugeOption(
-  tanks: readonly TankView[],
-  latest: Readonly<Record<string, LatestValue>>,
+  tank: TankView,
+  level: TagDef,
+  sample: LatestValue | undefined,
   clock: DisplayClock,
   labels: GaugeLabels,
   scale: number,
 ): ChartOption {
   const px = (n: number): number => Math.round(n * scale * 10) / 10;
-  const rows = tanks.flatMap((t) => (t.level ? [{ tank: t, tag: t.level }] : []));
-  const n = Math.max(1, rows.length);
-  const series: GaugeSeriesOption[] = rows.map((r, i) => {
-    const sample = latest[r.tag.tag];
-    const v = typeof sample?.v === 'number' && Number.isFinite(sample.v) ? sample.v : undefined;
-    const view = valueView(r.tag, sample, sampleFreshness(sample, clock));
-    const [min, max] = displayRange(r.tag);
-    const muted = view.tone === 'muted';
-    const valueColor = muted ? COLORS.muted : view.level ? COLORS[view.level] : COLORS.text;
-    const text = v === undefined ? labels.noData : formatWithUnit(v, r.tag.unit);
-    return {
-      id: `gauge-${r.tank.id}`,
-      type: 'gauge',
-      center: [`${((i + 0.5) / n) * 100}%`, '55%'],
-      radius: `${Math.min(80, 150 / n)}%`,
-      min,
-      max,
-      startAngle: 210,
-      endAngle: -30,
-      splitNumber: 4,
-      axisLine: { lineStyle: { width: px(10), color: gaugeBands(r.tag) } },
-      axisTick: { distance: px(-10), length: px(4), lineStyle: { color: '#0f1a27', width: px(1) } },
-      splitLine: { distance: px(-10), length: px(10), lineStyle: { color: '#0f1a27', width: px(2) } },
-      axisLabel: { distance: px(14), color: COLORS.text, fontSize: px(11) },
-      pointer: { show: v !== undefined, width: px(4), itemStyle: { color: muted ? COLORS.muted : '#e6eef5' } },
-      anchor: { show: v !== undefined, size: px(8), itemStyle: { color: muted ? COLORS.muted : '#e6eef5' } },
-      title: { offsetCenter: [0, '78%'], color: COLORS.text, fontSize: px(13) },
-      detail: {
-        valueAnimation: false,
-        offsetCenter: [0, '42%'],
-        color: valueColor,
-        fontSize: px(18),
-        fontWeight: 'bold',
-        formatter: () => (muted && v !== undefined ? `${text} (${labels.notLive})` : text),
-      },
-      data: [{ value: v ?? min, name: r.tank.name }],
-    };
-  });
-  return { animation: false, series };
+  const v = typeof sample?.v === 'number' && Number.isFinite(sample.v) ? sample.v : undefined;
+  const view = valueView(level, sample, sampleFreshness(sample, clock));
+  const [min, max] = displayRange(level);
+  const muted = view.tone === 'muted';
+  const valueColor = muted ? COLORS.muted : view.level ? COLORS[view.level] : COLORS.text;
+  const text = v === undefined ? labels.noData : formatWithUnit(v, level.unit);
+  const series: GaugeSeriesOption = {
+    id: `gauge-${tank.id}`,
+    type: 'gauge',
+    center: ['50%', '56%'],
+    radius: '88%',
+    min,
+    max,
+    startAngle: 215,
+    endAngle: -35,
+    splitNumber: 4,
+    axisLine: { lineStyle: { width: px(12), color: gaugeBands(level) } },
+    axisTick: { distance: px(-12), length: px(4), lineStyle: { color: '#0f1a27', width: px(1) } },
+    splitLine: { distance: px(-12), length: px(12), lineStyle: { color: '#0f1a27', width: px(2) } },
+    axisLabel: { distance: px(16), color: COLORS.text, fontSize: px(11) },
+    pointer: {
+      show: v !== undefined,
+      width: px(5),
+      length: '62%',
+      itemStyle: { color: muted ? COLORS.muted : '#e6eef5' },
+    },
+    anchor: { show: v !== undefined, size: px(10), itemStyle: { color: muted ? COLORS.muted : '#e6eef5' } },
+    title: { offsetCenter: [0, '86%'], color: COLORS.text, fontSize: px(13) },
+    detail: {
+      valueAnimation: false,
+      offsetCenter: [0, '50%'],
+      color: valueColor,
+      fontSize: px(v === undefined ? 14 : 20),
+      fontWeight: 'bold',
+      formatter: () => (muted && v !== undefined ? `${text} ${labels.notLive}` : text),
+    },
+    data: [{ value: v ?? min, name: tank.medium ? `${tank.id} ${tank.medium}` : tank.id }],
+  };
+  return { animation: false, series: [series] };
 }
 
 /** Texts the trend needs, already translated; `time` formats a bucket's start in local time. */
@@ -82,6 +83,9 @@ const LIMIT_KEYS = [
 ] as const;
 
 type Pair = [number, number | null];
+
+/** With this few buckets or fewer, each is marked with a dot (a lone bucket would otherwise not show at all). */
+const SHOW_POINTS_BELOW = 60;
 
 const tidy = (x: number): number => Number(x.toPrecision(6));
 
@@ -103,7 +107,9 @@ export function trendExtent(history: HistoryResponse, def: TagDef): [number | un
   const lo = Math.min(...values);
   const hi = Math.max(...values);
   const pad = hi > lo ? (hi - lo) * 0.05 : Math.max(1, Math.abs(hi) * 0.05);
-  return [tidy(lo - pad), tidy(hi + pad)];
+  // Bounds on the tick grid, so the axis does not end in an odd label (0.96).
+  const step = niceStep(hi - lo + 2 * pad);
+  return [tidy(Math.floor((lo - pad) / step) * step), tidy(Math.ceil((hi + pad) / step) * step)];
 }
 
 /**
@@ -216,7 +222,11 @@ export function trendOption(history: HistoryResponse, def: TagDef, labels: Trend
         name: labels.mean,
         type: 'line',
         data: mean,
-        symbol: 'none',
+        // A sparse trend (a tag that reports by exception, the first minutes of data) shows its points.
+        symbol: 'circle',
+        symbolSize: px(5),
+        showSymbol: mean.length <= SHOW_POINTS_BELOW,
+        itemStyle: { color: COLORS.normal },
         connectNulls: false,
         lineStyle: { color: COLORS.normal, width: px(2) },
         markLine: { symbol: 'none', silent: true, data: limitLines },
