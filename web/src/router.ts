@@ -2,6 +2,7 @@ import { createRouter, createWebHistory } from 'vue-router';
 import LoginView from './features/auth/LoginView.vue';
 import { takeUrlToken } from './features/auth/auth.session';
 import { currentToken, setSession } from './features/auth/auth.store';
+import SourceView from './features/sources/SourceView.vue';
 import WallView from './features/wall/WallView.vue';
 // Duty console, alarm journal and statistics (issue 6): loaded on demand, the wall's kiosk bundle stays small.
 const ConsoleView = () => import('./features/alarms/ConsoleView.vue');
@@ -16,6 +17,7 @@ export const router = createRouter({
     { path: '/console', component: ConsoleView },
     { path: '/console/journal', component: JournalView },
     { path: '/stats', component: StatsView },
+    { path: '/sources/:id', component: SourceView },
     { path: '/:pathMatch(.*)*', redirect: '/' },
   ],
 });

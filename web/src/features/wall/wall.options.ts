@@ -109,7 +109,10 @@ export function tankLevelOption(
   latest: Readonly<Record<string, LatestValue>>,
   clock: DisplayClock,
   labels: TankChartLabels,
+  /** UI scale (1 at 1920 px wide, 2 at 3840) for fonts and margins drawn on the canvas. */
+  uiScale = 1,
 ): ChartOption {
+  const px = (n: number): number => Math.round(n * uiScale * 10) / 10;
   const rows = tanks.flatMap((t) => (t.level ? [{ tank: t, tag: t.level }] : []));
   const samples = rows.map((r) => latest[r.tag.tag]);
   const values = samples.map((s) => (typeof s?.v === 'number' && Number.isFinite(s.v) ? s.v : undefined));
@@ -141,12 +144,12 @@ export function tankLevelOption(
 
   return {
     animation: false,
-    grid: { left: 56, right: 16, top: 28, bottom: 48 },
-    tooltip: { trigger: 'item', confine: true },
+    grid: { left: px(56), right: px(16), top: px(28), bottom: px(48) },
+    tooltip: { trigger: 'item', confine: true, textStyle: { fontSize: px(14) } },
     xAxis: {
       type: 'category',
       data: rows.map((r) => (r.tank.medium ? `${r.tank.id}\n${r.tank.medium}` : r.tank.id)),
-      axisLabel: { color: COLORS.text, fontSize: 14, interval: 0 },
+      axisLabel: { color: COLORS.text, fontSize: px(14), interval: 0 },
       axisLine: { lineStyle: { color: COLORS.grid } },
     },
     yAxis: {
@@ -155,8 +158,8 @@ export function tankLevelOption(
       min: scale.min,
       max: scale.max,
       interval: scale.step,
-      nameTextStyle: { color: COLORS.text },
-      axisLabel: { color: COLORS.text },
+      nameTextStyle: { color: COLORS.text, fontSize: px(12) },
+      axisLabel: { color: COLORS.text, fontSize: px(12) },
       splitLine: { lineStyle: { color: COLORS.grid } },
     },
     series: [
@@ -169,7 +172,7 @@ export function tankLevelOption(
           show: true,
           position: 'top',
           color: COLORS.text,
-          fontSize: 14,
+          fontSize: px(14),
           formatter: (p) => valueTexts[p.dataIndex] ?? '',
         },
         tooltip: {

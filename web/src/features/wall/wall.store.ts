@@ -2,6 +2,7 @@ import { reactive } from 'vue';
 import type {
   Alarm,
   AlarmEvent,
+  DataHealthResponse,
   LatestValue,
   RiskEvent,
   RiskOverview,
@@ -178,3 +179,13 @@ export const wallState = reactive<WallState>(initialState());
 function annunciated(a: Alarm): boolean {
   return a.state !== 'normal' && !a.shelved && !a.suppressed && !a.outOfService;
 }
+
+/** The last 在线率 answer (`GET /api/health/data`) and when it arrived (local ms); polled by useDataHealth. */
+export interface DataHealthState {
+  health: DataHealthResponse | null;
+  fetchedAtMs: number | null;
+  /** The last poll's failure, null after a success. */
+  error: string | null;
+}
+
+export const dataHealthState = reactive<DataHealthState>({ health: null, fetchedAtMs: null, error: null });

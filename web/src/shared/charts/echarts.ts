@@ -1,25 +1,48 @@
 // Registers only the ECharts modules the app uses, once (STYLE.md, vue-vben-admin habit): keeps the bundle small.
-import { BarChart, CustomChart, type BarSeriesOption, type CustomSeriesOption } from 'echarts/charts';
 import {
+  BarChart,
+  CustomChart,
+  GaugeChart,
+  LineChart,
+  MapChart,
+  type BarSeriesOption,
+  type CustomSeriesOption,
+  type GaugeSeriesOption,
+  type LineSeriesOption,
+  type MapSeriesOption,
+} from 'echarts/charts';
+import {
+  DataZoomComponent,
   GridComponent,
-  TooltipComponent,
-  type GridComponentOption,
-  type TooltipComponentOption,
-} from 'echarts/components';
-// Statistics page (issue 6): reference lines, flood areas and a legend on the alarm-rate and priority-mix charts.
-import {
   LegendComponent,
   MarkAreaComponent,
   MarkLineComponent,
+  TooltipComponent,
+  type DataZoomComponentOption,
+  type GridComponentOption,
   type LegendComponentOption,
   type MarkAreaComponentOption,
   type MarkLineComponentOption,
+  type TooltipComponentOption,
 } from 'echarts/components';
 import * as echarts from 'echarts/core';
 import { CanvasRenderer } from 'echarts/renderers';
 
-echarts.use([BarChart, CustomChart, GridComponent, TooltipComponent, CanvasRenderer]);
-echarts.use([LegendComponent, MarkAreaComponent, MarkLineComponent]);
+echarts.use([
+  BarChart,
+  CustomChart,
+  GaugeChart,
+  LineChart,
+  MapChart,
+  DataZoomComponent,
+  GridComponent,
+  // Statistics page (issue 6): reference lines, flood areas and a legend on the alarm-rate and priority-mix charts.
+  LegendComponent,
+  MarkAreaComponent,
+  MarkLineComponent,
+  TooltipComponent,
+  CanvasRenderer,
+]);
 
 export { echarts };
 
@@ -27,10 +50,14 @@ export { echarts };
 export type ChartOption = echarts.ComposeOption<
   | BarSeriesOption
   | CustomSeriesOption
+  | GaugeSeriesOption
+  | LineSeriesOption
+  | MapSeriesOption
+  | DataZoomComponentOption
   | GridComponentOption
-  | TooltipComponentOption
   | LegendComponentOption
   | MarkAreaComponentOption
   | MarkLineComponentOption
+  | TooltipComponentOption
 >;
-export type { BarSeriesOption, CustomSeriesOption };
+export type { BarSeriesOption, CustomSeriesOption, GaugeSeriesOption, LineSeriesOption, MapSeriesOption };

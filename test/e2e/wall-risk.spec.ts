@@ -1,0 +1,220 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Locator } from 'playwright-core';
+import { publishPoints } from '@hazard/simulators';
+import { launchChromium, type TestBrowser } from '../harness/browser';
+import { startTestServer, type TestServer } from '../../server/test/medium/helpers';
+
+const WEB_DIST = resolve(__dirname, '../../web/dist');
+/** The demo park: polygons for the map, SIS loops and 包保 people (the compact demo-site.yaml has no geometry). */
+const DEMO_PARK = resolve(__dirname, '../../deploy/demo-park.yaml');
+/** Screenshots to look at (not committed: .tmp is ignored). */
+const SHOTS = resolve(__dirname, '../../.tmp/screenshots');
+
+const FULL_HD = { width: 1920, height: 1080 };
+const UHD = { width: 3840, height: 2160 };
+
+/**
+ * Issue 6 on the wall and the hazard-source page, end to end: real server with the demo park, real MQTT, real
+ * Chromium. An SIS bypass and a gas second alarm on tf01 change its colour on the map and show their reasons; the
+ * detail page shows the GB 18218 grade term by term and a trend; a lost server greys the map.
+ */
+describe('park risk map and hazard-source page in a real headless Chromium', () => {
+  let server: TestServer;
+  let chrome: TestBrowser;
+
+  beforeAll(async () => {
+    if (!existsSync(join(WEB_DIST, 'index.html'))) {
+      throw new Error(`web app not built (${WEB_DIST}/index.html missing): run 'pnpm build' first`);
+    }
+    server = await startTestServer({ WEB_DIST, SITE_FILE: DEMO_PARK, REALTIME_TELEMETRY_MS: '250' });
+    chrome = await launchChromium();
+    mkdirSync(SHOTS, { recursive: true });
+  }, 60_000);
+
+  afterAll(async () => {
+    await chrome?.close();
+    await server?.stop();
+  }, 30_000);
+
+  it('colours tf01 by its SIS bypass and gas HH, explains why, and shows its grade table and trend', async () => {
+    const steps = new StepLog();
+    const page = await steps.run('open a page', () => chrome.newPage(FULL_HD));
+    const pageErrors: string[] = [];
+    page.on('pageerror', (err) => pageErrors.push(err.message));
+    const tf01 = page.locator('[data-testid="risk-source"][data-source="tf01"]');
+
+    await steps.run('load the kiosk wall pinned to tf01 with a viewer token', async () => {
+      await page.goto(`${server.httpUrl}/?kiosk&source=tf01&token=${server.tokens.viewer}`, {
+        waitUntil: 'domcontentloaded',
+        timeout: 30_000,
+      });
+      await page.locator('[data-testid="risk-map"][data-live="true"]').waitFor({ timeout: 30_000 });
+      // Eight hazard sources of the demo park, each with its grade written next to its colour.
+      expect(await page.locator('[data-testid="risk-source"]').count()).toBe(8);
+      expect(await tf01.getAttribute('data-grade')).toBe('2');
+      await expectText(tf01.locator('[data-testid="risk-source-grade"]'), '二级');
+      // Kiosk: no navigation, no links.
+      expect(await page.locator('nav.nav').count()).toBe(0);
+      expect(await page.locator('[data-testid="source-detail-link"]').count()).toBe(0);
+    });
+
+    await steps.run('publish normal tf01 values', () =>
+      publishPoints(server.mqttUrl, 'bjpc', 'tf01', [
+        { tag: 'LIA-101', v: 8.2 },
+        { tag: 'TIA-101', v: 23.4 },
+        { tag: 'PIA-101', v: 0.6 },
+        { tag: 'GIA-201', v: 3 },
+        { tag: 'XV-101', v: 'open' },
+        { tag: 'SIS-101', v: 'normal' },
+      ]),
+    );
+    let before = '';
+    await steps.run('see the wall live', async () => {
+      await page.locator('[data-testid="connection-status"][data-state="live"]').waitFor({ timeout: 20_000 });
+      await expectText(page.locator('[data-testid="tag-value"][data-tag="TIA-101"]').first(), '23.4');
+      before = (await tf01.getAttribute('data-risk-level')) ?? '';
+      expect(['blue', 'yellow']).toContain(before);
+      expect(await tf01.getAttribute('data-fill')).toBe(before);
+      await page.screenshot({ path: join(SHOTS, 'wall-1920-quiet.png') });
+    });
+
+    await steps.run('publish an SIS-101 bypass and GIA-201 at 55 %LEL (above its second alarm, 50)', () =>
+      publishPoints(server.mqttUrl, 'bjpc', 'tf01', [
+        { tag: 'SIS-101', v: 'bypassed' },
+        { tag: 'GIA-201', v: 55 },
+      ]),
+    );
+    await steps.run('see tf01 change colour on the map with the reasons', async () => {
+      await waitUntil(async () => {
+        const level = await tf01.getAttribute('data-risk-level');
+        return level === 'orange' || level === 'red';
+      }, `tf01 orange or red (was ${before})`);
+      // The map polygon is filled with what the list says (both from fillOf), and it is live.
+      expect(await tf01.getAttribute('data-fill')).toBe(await tf01.getAttribute('data-risk-level'));
+      const reasons = page.locator('[data-testid="risk-detail"][data-source="tf01"] [data-testid="risk-reasons"]');
+      await expectText(reasons, 'SIS-101');
+      await expectText(reasons, '旁路');
+      await expectText(reasons, 'GIA-201');
+      // KPI strip and ticker: the gas alarm is counted and scrolls by.
+      await waitUntil(
+        async () => Number(await page.locator('[data-testid="kpi-active-total"]').textContent()) >= 1,
+        'an active alarm in the KPI strip',
+      );
+      await expectText(page.locator('[data-testid="alarm-ticker"]'), 'GIA-201');
+      await page.screenshot({ path: join(SHOTS, 'wall-1920-alarm.png') });
+      await page.setViewportSize(UHD);
+      await page.waitForTimeout(500);
+      await page.screenshot({ path: join(SHOTS, 'wall-3840-alarm.png') });
+      await page.setViewportSize(FULL_HD);
+    });
+
+    await steps.run('open /sources/tf01 and see the grade table, the SIS bypass timer and a trend', async () => {
+      await page.goto(`${server.httpUrl}/sources/tf01`, { waitUntil: 'domcontentloaded', timeout: 30_000 });
+      const table = page.locator('[data-testid="grade-table"]');
+      await table.waitFor({ timeout: 20_000 });
+      expect(await table.getAttribute('data-grade')).toBe('2');
+      expect(await page.locator('[data-testid="grade-term"]').count()).toBe(3);
+      await expectText(page.locator('[data-testid="grade-r"]'), '79.56');
+      await expectText(page.locator('[data-testid="grade-result"]'), '二级');
+      await expectText(page.locator('[data-testid="responsible"]'), '0513-8000 1001');
+      await expectText(
+        page.locator('[data-testid="barrier-sis"][data-id="SIS-101"] [data-testid="sis-timer"]'),
+        '旁路',
+      );
+      await expectText(page.locator('[data-testid="source-risk"]'), 'SIS-101');
+      // The first trend tag is LIA-101, published above: at least one bucket within the last hour.
+      await waitUntil(
+        async () => Number(await page.locator('[data-testid="trend-chart"]').getAttribute('data-points')) >= 1,
+        'a LIA-101 trend bucket',
+      );
+      expect(await page.locator('[data-testid="trend-chart"] canvas').count()).toBeGreaterThan(0);
+      // The page scrolls inside its view (the app is one screen high): one shot of the top, one of the bottom.
+      const shoot = async (name: string): Promise<void> => {
+        await page.locator('[data-testid="source-page"]').evaluate((el) => el.scrollTo(0, 0));
+        await page.screenshot({ path: join(SHOTS, `${name}-top.png`) });
+        await page.locator('[data-testid="grade-table"]').scrollIntoViewIfNeeded();
+        await page.screenshot({ path: join(SHOTS, `${name}-bottom.png`) });
+      };
+      await shoot('source-1920');
+      await page.setViewportSize(UHD);
+      await page.waitForTimeout(500);
+      await shoot('source-3840');
+      await page.setViewportSize(FULL_HD);
+    });
+
+    await steps.run('switch to English and see the reasons rendered from their codes', async () => {
+      await page.locator('nav.nav button', { hasText: 'English' }).click();
+      await expectText(page.locator('[data-testid="source-risk"]'), 'bypassed for');
+      await expectText(page.locator('[data-testid="grade-result"]'), 'Grade 2');
+      await page.locator('[data-testid="source-page"]').evaluate((el) => el.scrollTo(0, 0));
+      await page.screenshot({ path: join(SHOTS, 'source-1920-en.png') });
+      await page.locator('nav.nav button', { hasText: '中文' }).click();
+    });
+
+    await steps.run('back on the wall, stop the server and see the map greyed as not live', async () => {
+      await page.goto(`${server.httpUrl}/?kiosk&source=tf01`, { waitUntil: 'domcontentloaded', timeout: 30_000 });
+      await page.locator('[data-testid="risk-map"][data-live="true"]').waitFor({ timeout: 20_000 });
+      const t0 = Date.now();
+      await server.stop();
+      process.stderr.write(`[wall-risk e2e] server stopped in ${Date.now() - t0} ms\n`);
+      await page.locator('[data-testid="risk-map"][data-live="false"]').waitFor({ timeout: 20_000 });
+      await page.locator('[data-testid="risk-map-stale"]').waitFor({ timeout: 5_000 });
+      expect(await tf01.getAttribute('data-fill')).toBe('muted');
+      // The last known level is kept for the tooltip, never drawn as current.
+      expect(['orange', 'red']).toContain(await tf01.getAttribute('data-risk-level'));
+      await page.screenshot({ path: join(SHOTS, 'wall-1920-offline.png') });
+    });
+
+    expect(pageErrors).toEqual([]);
+    await page.close();
+    process.stderr.write(`[wall-risk e2e] ${steps.summary()}\n`);
+  }, 300_000);
+});
+
+/** Runs named steps and remembers how long each took; a failure or a hang names the step. */
+class StepLog {
+  private readonly done: string[] = [];
+
+  async run<T>(name: string, fn: () => Promise<T>): Promise<T> {
+    const startMs = Date.now();
+    process.stderr.write(`[wall-risk e2e] ${name} …\n`);
+    try {
+      const result = await fn();
+      this.done.push(`${name} ${Date.now() - startMs} ms`);
+      return result;
+    } catch (err) {
+      throw new Error(
+        `step "${name}" failed after ${Date.now() - startMs} ms (done: ${this.summary()}): ${(err as Error).message}`,
+      );
+    }
+  }
+
+  summary(): string {
+    return this.done.join(', ') || 'nothing';
+  }
+}
+
+async function waitUntil(check: () => Promise<boolean>, what: string, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+}
+
+async function expectText(locator: Locator, text: string): Promise<void> {
+  const deadline = Date.now() + 15_000;
+  let last = '';
+  while (Date.now() < deadline) {
+    last =
+      (await locator
+        .first()
+        .textContent()
+        .catch(() => null)) ?? '';
+    if (last.includes(text)) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`expected "${text}" in ${locator.toString()}, last text "${last}"`);
+}
