@@ -22,7 +22,7 @@ import {
 } from './load';
 import { describeMachine } from './machine';
 import { numberFromEnv, pick, QUICK } from './mode';
-import { NodeRedProcess } from './nodered';
+import { NODE_RED_PACKAGES, NodeRedProcess } from './nodered';
 import { PublisherThread, type StreamOutcome } from './publisher';
 import { RawIngest } from './raw-ingest';
 import { GENERATED_ENTERPRISE, levelTag, writeGeneratedSite } from './site-gen';
@@ -371,6 +371,9 @@ describe('benchmarks: ingest, alarm latency, cold start (real Mosquitto and Infl
       loadTags: source.tags.length,
       loadSiteFile: basename(DEMO_SITE),
       coldStartSiteFile: basename(DEFAULT_SITE_FILE),
+      nodeRedVersion: Object.entries(NODE_RED_PACKAGES)
+        .map(([pkg, v]) => `${pkg}@${v}`)
+        .join(' + '),
     },
     throughput: [],
     latency: [],

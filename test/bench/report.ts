@@ -486,7 +486,7 @@ function renderMachine(m: MachineInfo): string {
 /** results/latest.md: tables, machine, settings and any problem seen. */
 export function renderResultsMarkdown(r: BenchResults): string {
   return [
-    `# Benchmark results ${readableDate(r.date)}`,
+    `# Benchmark results ${readableDate(r.date)}${r.quick ? ' (quick mode: not for publishing)' : ''}`,
     '',
     `Machine: ${renderMachine(r.machine)}.`,
     '',
@@ -517,9 +517,13 @@ export function renderPerformanceDoc(r: BenchResults): string {
       `all on the same ${r.machine.cores} cores. The server runs as shipped: every message is appended to the ` +
       'disk spool (docs/durability.md) before its PUBACK, and data health and the rules see every point.',
     '',
-    `How to run: \`npm run bench\` (or \`${r.command}\`), about ${Math.ceil(r.durationS / 60)} min; it starts a ` +
-      'real Mosquitto and InfluxDB like the medium tests, prints these tables and writes them here and to ' +
-      '`test/bench/results/latest.{md,json}` with the per-run figures.',
+    `How to run: \`npx pnpm@10.34.8 run build\` (the DOM case serves \`web/dist\`, the soak runs ` +
+      `\`server/dist/main.js\`), then \`npm run bench\` (or \`${r.command}\`), about ${Math.ceil(r.durationS / 60)} min ` +
+      'on a quiet machine; it starts a real Mosquitto and InfluxDB like the medium tests (and, on first run, installs ' +
+      'the pinned Node-RED into `.tmp/node-red`), prints these tables and writes them here and to ' +
+      '`test/bench/results/latest.{md,json}` with the per-run figures. `BENCH_QUICK=1` runs every case with about a ' +
+      'tenth of the counts and durations (a 1-minute soak) and writes only `test/bench/results/`; ' +
+      '`BENCH_DOM_LOAD_POINTS_PER_S` sets the DOM case’s load basis when the run measured no throughput.',
     '',
     renderTables(r),
     '',
@@ -539,6 +543,21 @@ export function renderPerformanceDoc(r: BenchResults): string {
       "`influx` package's `writePoints` (the ceiling issue 4 names) and once with hand-built line protocol over a " +
       'keep-alive connection (how the server writes); server/best raw divides by the faster of the two, per ' +
       'repetition, from runs made back to back.',
+    `- Node-RED ${String(r.settings.nodeRedVersion ?? '')} (installed for the bench only, its own process) runs the ` +
+      'flow a Node-RED user would build for the same job: MQTT in (QoS 1, the same Mosquitto) → a function node doing ' +
+      'the HH/H/L/LL checks of the load’s tags with the limits of the site file → a join node batching like the server ' +
+      '(that many points or the flush interval) → `node-red-contrib-influxdb` batch out to its own database. Its stored ' +
+      'count comes from a `complete` node on the batch node (InfluxDB acknowledged the write), polled over loopback ' +
+      'HTTP; zero loss is asserted by the same InfluxDB `COUNT`. server/Node-RED divides per repetition.',
+    '- Alarm latency to the DOM runs the built wall page (`?kiosk&token=`) in headless Chromium (playwright-core, ' +
+      'Debian chromium). The background load is generated on the fly in the publisher thread at a steady pace; the ' +
+      'achieved rate is the one shown.',
+    '- Fan-out runs a fresh server per run on a generated site, so every run raises the same alarms; the clients live ' +
+      'in one worker thread of the bench process (the server is in its main thread) and each checks that its `seq` ' +
+      'continues its snapshot’s without a gap or a repeat.',
+    '- The soak runs the built server in a child process (so the RSS is the server’s alone) with a preload that samples ' +
+      '`process.memoryUsage()` and `monitorEventLoopDelay`; the load is every tag of a 20,000-tag generated site once a ' +
+      'second, generated on the fly; zero loss asserted by the health counters and InfluxDB `COUNT`.',
     "- Throughput includes the last partial batch's flush delay and the stored-count poll interval " +
       `(${String(r.settings.pollMs)} ms). Cold start excludes loading the modules (the bench has already imported ` +
       'them); the first start in the process is the top of its range.',
