@@ -32,10 +32,10 @@ export class FanoutClients {
     return reply;
   }
 
-  async collect(): Promise<ClientRecord[]> {
+  async collect(): Promise<{ records: ClientRecord[]; threadElu: number }> {
     const reply = await this.ask({ collect: true });
     if (!('records' in reply)) throw new Error('fan-out clients: unexpected reply');
-    return reply.records;
+    return reply;
   }
 
   async close(): Promise<void> {
@@ -93,8 +93,9 @@ export async function measureFanout(
     if (outcome.error) throw new Error(`flood publisher: ${outcome.error}`);
     const publishedAt = new Map(flood.map((f, i) => [f.tag, outcome.publishedAtMs?.[i] ?? Number.NaN]));
     const wait = await clients.waitFor('raise', flood.length, opts.deliveryTimeoutMs);
-    const records = await clients.collect();
-    return summarise(records, publishedAt, outcome.sent, rep, outcome.lastAckAtMs - outcome.firstPublishAtMs, wait);
+    const { records, threadElu } = await clients.collect();
+    const floodMs = outcome.lastAckAtMs - outcome.firstPublishAtMs;
+    return { ...summarise(records, publishedAt, outcome.sent, rep, floodMs, wait), clientThreadElu: threadElu };
   } finally {
     await clients.close();
   }
@@ -107,7 +108,7 @@ function summarise(
   rep: number,
   floodMs: number,
   wait: { reached: boolean },
-): FanoutRun {
+): Omit<FanoutRun, 'clientThreadElu'> {
   const latencies: number[] = [];
   const clientP99s: number[] = [];
   let missed = 0;

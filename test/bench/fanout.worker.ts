@@ -33,7 +33,7 @@ export type FanoutRequest =
 export type FanoutReply =
   | { id: number; connected: number }
   | { id: number; reached: boolean; fewest: number }
-  | { id: number; records: ClientRecord[] }
+  | { id: number; records: ClientRecord[]; threadElu: number }
   | { id: number; closed: true }
   | { id: number; error: string };
 
@@ -41,6 +41,8 @@ const nowMs = (): number => performance.timeOrigin + performance.now();
 
 let sockets: Socket[] = [];
 let records: ClientRecord[] = [];
+/** Event-loop utilisation of this thread since every client had its snapshot: near 1, the clients were the limit. */
+let eluStart: ReturnType<typeof performance.eventLoopUtilization> | undefined;
 
 function connectAll(job: ConnectJob): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -61,6 +63,7 @@ function connectAll(job: ConnectJob): Promise<number> {
         if (record.snapshotSeq >= 0) return;
         record.snapshotSeq = s.seq;
         if (++ready === job.clients) {
+          eluStart = performance.eventLoopUtilization();
           clearTimeout(timer);
           resolve(ready);
         }
@@ -114,7 +117,10 @@ async function handle(request: FanoutRequest): Promise<FanoutReply> {
     const { transition, count, timeoutMs } = request.waitFor;
     return { id: request.id, ...(await waitFor(transition, count, timeoutMs)) };
   }
-  if ('collect' in request) return { id: request.id, records };
+  if ('collect' in request) {
+    const threadElu = eluStart ? performance.eventLoopUtilization(eluStart).utilization : Number.NaN;
+    return { id: request.id, records, threadElu };
+  }
   for (const s of sockets) {
     s.removeAllListeners('disconnect');
     s.close();

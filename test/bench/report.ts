@@ -93,6 +93,11 @@ export interface FanoutRun {
   maxMs: number;
   /** The highest per-client p99. */
   worstClientP99Ms: number;
+  /**
+   * Event-loop utilisation of the clients' thread during the flood (0…1). Near 1: the clients, not the server, set
+   * the latency (they share the machine's cores with it).
+   */
+  clientThreadElu: number;
 }
 
 /** The soak: RSS and event-loop delay of the server process under a steady load for many minutes. */
@@ -416,10 +421,11 @@ export function renderTables(r: BenchResults): string {
       `${String(r.settings.fanoutAlarms)} distinct tags cross HH, one message each, paced over ` +
       `${Number(r.settings.fanoutFloodMs) / 1000} s. Latency from each publish to each client's \`alarm\` event, ` +
       "over every delivery; missed: raises a client never received; seq: events that did not continue the client's " +
-      'sequence (a gap or a repeat). ms, median (min–max) over the runs.',
+      'sequence (a gap or a repeat); client thread busy: its event-loop utilisation during the flood (near 100 %: the ' +
+      'clients, not the server, set the latency). ms, median (min–max) over the runs.',
     '',
-    '| clients | alarms | p50 | p95 | p99 | worst client p99 | max | delivered | missed | seq problems | runs |',
-    '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    '| clients | alarms | p50 | p95 | p99 | worst client p99 | max | delivered | missed | seq problems | client thread busy | runs |',
+    '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
   );
   if (fan.length > 0) {
     const f = (pick: (l: FanoutRun) => number) => formatSpread(spread(fan.map(pick)), 1);
@@ -427,7 +433,7 @@ export function renderTables(r: BenchResults): string {
     lines.push(
       `| ${fan[0]!.clients} | ${fan[0]!.alarms} | ${f((l) => l.p50Ms)} | ${f((l) => l.p95Ms)} | ${f((l) => l.p99Ms)} | ` +
         `${f((l) => l.worstClientP99Ms)} | ${f((l) => l.maxMs)} | ${sum((l) => l.deliveries)} | ${sum((l) => l.missed)} | ` +
-        `${sum((l) => l.seqProblems)} | ${fan.length} |`,
+        `${sum((l) => l.seqProblems)} | ${formatSpread(spread(fan.map((l) => l.clientThreadElu * 100)), 0)} % | ${fan.length} |`,
     );
   }
   const soak = r.soak;
