@@ -695,7 +695,12 @@ describe('benchmarks: ingest, alarm latency, cold start (real Mosquitto and Infl
   });
 
   describe('at scale: generated sites on Mosquitto + InfluxDB', () => {
-    const siteDir = mkdtempSync(join(tmpdir(), 'hazard-bench-sites-'));
+    // Made in beforeAll, not at collection: Jest runs neither hook when every case here is filtered out.
+    let siteDir = '';
+
+    beforeAll(() => {
+      siteDir = mkdtempSync(join(tmpdir(), 'hazard-bench-sites-'));
+    });
 
     afterAll(() => rmSync(siteDir, { recursive: true, force: true }));
 
