@@ -629,6 +629,7 @@ describe('benchmarks: ingest, alarm latency, cold start (real Mosquitto and Infl
         const publisher = new PublisherThread();
         const clock = new TimestampAllocator(Date.now() - 4 * 3_600_000);
         const runs: DomLatencyRun[] = [];
+        const problems: string[] = [];
         let wall: WallUnderTest | undefined;
         try {
           wall = await WallUnderTest.open(server, SETTINGS.latencyTag);
@@ -672,11 +673,14 @@ describe('benchmarks: ingest, alarm latency, cold start (real Mosquitto and Infl
             const achieved = (outcome.pointsAcked * 1000) / (outcome.lastAckAtMs - outcome.firstPublishAtMs);
             runs.push({ ...run, loadPointsPerS: Math.round(achieved) });
             if (run.samples < SETTINGS.domTransitions) {
-              results.problems.push(`DOM latency rep ${rep}: the load ended after ${run.samples} raises`);
+              problems.push(
+                `DOM latency rep ${rep}: the ${SETTINGS.domLoadMaxMs / 1000} s load ended after ${run.samples} of ` +
+                  `${SETTINGS.domTransitions} raises (p99 so far ${Math.round(run.p99Ms)} ms: the server fell behind)`,
+              );
             }
             // Under load, the publisher must have kept (near) its pace, or the figure is for a lighter load.
             if (achieved < 0.9 * loadPointsPerS) {
-              results.problems.push(
+              problems.push(
                 `DOM latency rep ${rep}: background load reached ${Math.round(achieved)} of ${loadPointsPerS} points/s`,
               );
             }
@@ -688,7 +692,8 @@ describe('benchmarks: ingest, alarm latency, cold start (real Mosquitto and Infl
           await influxClient(influxUrl).dropDatabase(domDatabase);
         }
         results.domLatency.push(...runs);
-        expect(runs.every((r) => r.samples === SETTINGS.domTransitions)).toBe(true);
+        results.problems.push(...problems);
+        expect(problems).toEqual([]);
       },
       15 * 60_000,
     );
