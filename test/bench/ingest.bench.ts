@@ -1,23 +1,33 @@
 import { InfluxDB } from 'influx';
 import mqtt from 'mqtt';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import type { AlarmEvent, HealthResponse } from '@hazard/server/contracts';
 import { loadConfig } from '../../server/src/config/app-config';
 import { StorageService } from '../../server/src/storage/storage.service';
 import { DEMO_SITE, RealtimeProbe, startTestServer, type TestServer } from '../../server/test/medium/helpers';
 import { requireService } from '../harness/env';
+import { measureFanout, type FloodTag } from './fanout';
 import {
   buildLoad,
   lastTsOf,
+  limitsFromSite,
   loadSourceFromSite,
+  loadSourcesFromSite,
   TimestampAllocator,
   topicOf,
   type LoadPlan,
   type LoadSource,
 } from './load';
 import { describeMachine } from './machine';
-import { PublisherThread } from './publisher';
+import { numberFromEnv, pick, QUICK } from './mode';
+import { NODE_RED_PACKAGES, NodeRedProcess } from './nodered';
+import { PublisherThread, type StreamOutcome } from './publisher';
 import { RawIngest } from './raw-ingest';
+import { GENERATED_ENTERPRISE, levelTag, writeGeneratedSite } from './site-gen';
+import { ServerProcess } from './soak';
+import { measureDomLatency, WallUnderTest } from './wall-dom';
 import {
   formatMarkdown,
   renderPerformanceDoc,
@@ -25,38 +35,75 @@ import {
   renderTables,
   writeText,
   type BenchResults,
+  type DomLatencyRun,
+  type FanoutRun,
   type LatencyPath,
   type LatencyRun,
   type TargetName,
   type ThroughputRun,
 } from './report';
-import { quantile } from './stats';
+import { quantile, spread } from './stats';
 
-/** Everything that bounds the bench in count and time (2 cores: the whole file should stay under ~6 min). */
+/**
+ * Everything that bounds the bench in count and time. Full mode (2 cores, quiet machine): about 25 min, the 10-minute
+ * soak the bulk of it. `BENCH_QUICK=1` (mode.ts): about a tenth of the counts and durations, for checking the bench.
+ */
 const SETTINGS = {
-  repetitions: 3,
+  quick: QUICK,
+  repetitions: pick(3, 2),
   /** Points per run by message size: fewer for small messages, whose cost is per message. */
-  pointsPerRun: { 1: 60_000, 10: 200_000, 100: 400_000 } as Record<number, number>,
-  warmupPointsPerRun: 3_000,
+  pointsPerRun: pick<Record<number, number>>(
+    { 1: 60_000, 10: 200_000, 100: 400_000 },
+    { 1: 6_000, 10: 20_000, 100: 40_000 },
+  ),
+  warmupPointsPerRun: pick(3_000, 1_000),
   publishWindow: 64,
-  capMs: 20_000,
+  capMs: pick(20_000, 5_000),
   drainTimeoutMs: 30_000,
   pollMs: 25,
   storeBatchPoints: 5_000,
   storeFlushMs: 100,
-  latencyRuns: 3,
-  latencyTransitions: 200,
+  latencyRuns: pick(3, 2),
+  latencyTransitions: pick(200, 40),
   latencyGapMs: 20,
   latencyTimeoutMs: 3_000,
   latencyTag: 'LIA-101',
   latencyLowValue: 8,
   latencyHighValue: 14.6,
   /** Issue 5: alarm latency with 20,000 points/s of background load on the same source. */
-  loadedLatencyRuns: 2,
+  loadedLatencyRuns: pick(2, 1),
   loadedLatencyPointsPerS: 20_000,
   loadedLatencyPointsPerMessage: 100,
-  loadedLatencyDurationMs: 9_000,
-  coldStartRuns: 5,
+  loadedLatencyDurationMs: pick(9_000, 3_000),
+  coldStartRuns: pick(5, 3),
+  /** Issue 8: alarm latency to the wall page's DOM, idle and under half the measured maximum ingest rate. */
+  domRuns: pick(3, 1),
+  domTransitions: pick(100, 20),
+  domGapMs: 20,
+  domTimeoutMs: 5_000,
+  domLoadFraction: 0.5,
+  /** When this run measured no 100-point throughput (a single case run): the load to use, points/s. */
+  domLoadFallbackPointsPerS: numberFromEnv('BENCH_DOM_LOAD_POINTS_PER_S', 50_000),
+  /** The background load stops after this long even if the raises are not done (they then stop too). */
+  domLoadMaxMs: pick(90_000, 30_000),
+  /** Issue 8: an alarm flood to many authenticated realtime clients. */
+  fanoutRuns: pick(3, 1),
+  fanoutClients: pick(200, 50),
+  fanoutAlarms: pick(1_000, 200),
+  fanoutFloodMs: pick(10_000, 2_000),
+  fanoutDeliveryTimeoutMs: 30_000,
+  fanoutHighValue: 15,
+  /** Issue 8: RSS and event-loop delay of the server process over a long steady load. */
+  soakDurationMs: pick(600_000, 60_000),
+  soakWarmupMs: pick(120_000, 20_000),
+  soakSampleMs: 10_000,
+  soakPointsPerS: 20_000,
+  soakPointsPerMessage: 100,
+  /** 50 sources × (100 tanks × 3 tags + 100 gas detectors) = 20,000 tags, every tag once a second. */
+  soakSources: 50,
+  soakTanksPerSource: 100,
+  soakDetectorsPerSource: 100,
+  soakDrainTimeoutMs: 60_000,
 };
 
 const RESULTS_DIR = join(__dirname, 'results');
@@ -64,8 +111,10 @@ const PERFORMANCE_DOC = resolve(__dirname, '../../docs/performance.md');
 const COMMAND = 'npx jest -c test/bench/jest.config.js --runInBand';
 const RAW_TOPIC_ROOT = 'bench-raw';
 const RAW_LINES_TOPIC_ROOT = 'bench-raw-lines';
-/** Cold start uses the site the product starts with by default, whichever file that is. */
+/** Cold start uses the site the product starts with by default: the demo park. */
 const DEFAULT_SITE_FILE = loadConfig({}).SITE_FILE;
+const NODE_RED_TOPIC_ROOT = 'bench-nodered';
+const WEB_DIST = resolve(__dirname, '../../web/dist');
 
 const nowMs = (): number => performance.timeOrigin + performance.now();
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -81,14 +130,16 @@ interface Counters {
 interface IngestTarget {
   name: TargetName;
   publishUrl: string;
-  topic: string;
+  /** The topic for a message size (Node-RED has one chain per size, each with its own batch count). */
+  topicFor(pointsPerMessage: number): string;
   /** Before and after a run (server: `GET /api/health`). */
   counters(): Promise<Counters>;
   /**
    * Points stored so far, read in-process while the run goes on: the same counter the health endpoint reports,
-   * without adding an HTTP request (and a database ping) to the server's event loop every poll.
+   * without adding an HTTP request (and a database ping) to the server's event loop every poll. Node-RED, in its
+   * own process, answers from its flow context over loopback HTTP.
    */
-  storedNow(): number;
+  storedNow(): number | Promise<number>;
   /** Telemetry rows in the database within a timestamp range (inclusive). */
   countInDatabase(fromMs: number, toMs: number): Promise<number>;
 }
@@ -143,7 +194,7 @@ async function measureThroughput(
   const polling = (async () => {
     for (;;) {
       const atMs = nowMs();
-      const stored = target.storedNow() - before.stored;
+      const stored = (await target.storedNow()) - before.stored;
       samples.push({ atMs, stored });
       if (stored >= goal.points || atMs > goal.deadlineMs) return;
       await sleep(SETTINGS.pollMs);
@@ -152,7 +203,7 @@ async function measureThroughput(
   const outcome = await publisher
     .publish({
       url: target.publishUrl,
-      topic: target.topic,
+      topic: target.topicFor(plan.pointsPerMessage),
       payloads: plan.payloads,
       windowSize: SETTINGS.publishWindow,
       capMs: SETTINGS.capMs,
@@ -320,10 +371,16 @@ describe('benchmarks: ingest, alarm latency, cold start (real Mosquitto and Infl
       loadTags: source.tags.length,
       loadSiteFile: basename(DEMO_SITE),
       coldStartSiteFile: basename(DEFAULT_SITE_FILE),
+      nodeRedVersion: Object.entries(NODE_RED_PACKAGES)
+        .map(([pkg, v]) => `${pkg}@${v}`)
+        .join(' + '),
     },
     throughput: [],
     latency: [],
     coldStart: [],
+    domLatency: [],
+    fanout: [],
+    quick: QUICK,
     problems: [],
   };
 
@@ -337,14 +394,20 @@ describe('benchmarks: ingest, alarm latency, cold start (real Mosquitto and Infl
       results.problems.length === 0 &&
       results.throughput.length > 0 &&
       results.latency.length > 0 &&
-      results.coldStart.length > 0;
-    if (complete) writeText(PERFORMANCE_DOC, formatMarkdown(renderPerformanceDoc(results), PERFORMANCE_DOC));
+      results.coldStart.length > 0 &&
+      results.domLatency.length > 0 &&
+      results.fanout.length > 0 &&
+      results.soak !== undefined;
+    // A quick run's figures are for checking the bench: they never replace the published ones.
+    const publish = complete && !QUICK;
+    if (publish) writeText(PERFORMANCE_DOC, formatMarkdown(renderPerformanceDoc(results), PERFORMANCE_DOC));
+    const why = QUICK ? 'quick mode' : 'incomplete run';
     process.stdout.write(
-      `results: ${resultsMd}${complete ? `, ${PERFORMANCE_DOC}` : ' (incomplete run: docs/performance.md left as it was)'}\n`,
+      `results: ${resultsMd}${publish ? `, ${PERFORMANCE_DOC}` : ` (${why}: docs/performance.md left as it was)`}\n`,
     );
   });
 
-  it('cold start: startServer until health is ok, embedded aedes + SQLite', async () => {
+  it('cold start: startServer until health is ok, demo park, embedded aedes + SQLite', async () => {
     for (let rep = 1; rep <= SETTINGS.coldStartRuns; rep++) {
       const t0 = nowMs();
       const server = await startTestServer({ SITE_FILE: DEFAULT_SITE_FILE });
@@ -437,13 +500,30 @@ describe('benchmarks: ingest, alarm latency, cold start (real Mosquitto and Infl
         database: rawLinesDatabase,
         writer: 'line-protocol',
       });
+      // Node-RED in its own process, its own database, the same broker; started (and installed) before the clock runs.
+      const nodeRedDatabase = `hazard_bench_nodered_${process.pid}`;
+      await influx.createDatabase(nodeRedDatabase);
+      const sizes = Object.keys(SETTINGS.pointsPerRun).map(Number);
+      const nodeRed = await NodeRedProcess.start({
+        mqttUrl,
+        influxUrl,
+        database: nodeRedDatabase,
+        topicRoot: NODE_RED_TOPIC_ROOT,
+        sizes,
+        limits: limitsFromSite(
+          DEMO_SITE,
+          source.tags.map((t) => t.tag),
+        ),
+        batchPoints: SETTINGS.storeBatchPoints,
+        flushMs: SETTINGS.storeFlushMs,
+      });
       const publisher = new PublisherThread();
       const clock = new TimestampAllocator(Date.now() - 3_600_000);
       const targets: IngestTarget[] = [
         {
           name: 'server-mosquitto-influx',
           publishUrl: mqttUrl,
-          topic: topicOf(source),
+          topicFor: () => topicOf(source),
           counters: () => serverCounters(influxServer),
           storedNow: () => influxServer.app.get(StorageService).stats().storedPoints,
           countInDatabase: (from, to) => influxCount(influx, serverDatabase, from, to),
@@ -451,7 +531,7 @@ describe('benchmarks: ingest, alarm latency, cold start (real Mosquitto and Infl
         {
           name: 'raw-mosquitto-influx',
           publishUrl: mqttUrl,
-          topic: topicOf(source, RAW_TOPIC_ROOT),
+          topicFor: () => topicOf(source, RAW_TOPIC_ROOT),
           counters: () => {
             if (raw.error) throw raw.error;
             return Promise.resolve({ received: raw.received, stored: raw.stored, rejected: 0 });
@@ -462,7 +542,7 @@ describe('benchmarks: ingest, alarm latency, cold start (real Mosquitto and Infl
         {
           name: 'raw-mosquitto-lines',
           publishUrl: mqttUrl,
-          topic: topicOf(source, RAW_LINES_TOPIC_ROOT),
+          topicFor: () => topicOf(source, RAW_LINES_TOPIC_ROOT),
           counters: () => {
             if (rawLines.error) throw rawLines.error;
             return Promise.resolve({ received: rawLines.received, stored: rawLines.stored, rejected: 0 });
@@ -471,15 +551,25 @@ describe('benchmarks: ingest, alarm latency, cold start (real Mosquitto and Infl
           countInDatabase: (from, to) => influxCount(influx, rawLinesDatabase, from, to),
         },
         {
+          name: 'nodered-mosquitto-influx',
+          publishUrl: mqttUrl,
+          topicFor: (size) => topicOf(source, `${NODE_RED_TOPIC_ROOT}-p${size}`),
+          counters: async () => {
+            const st = await nodeRed.stats();
+            return { received: st.received, stored: st.stored, rejected: st.errors };
+          },
+          storedNow: async () => (await nodeRed.stats()).stored,
+          countInDatabase: (from, to) => influxCount(influx, nodeRedDatabase, from, to),
+        },
+        {
           name: 'server-aedes-sqlite',
           publishUrl: embeddedServer.mqttUrl,
-          topic: topicOf(source),
+          topicFor: () => topicOf(source),
           counters: () => serverCounters(embeddedServer),
           storedNow: () => embeddedServer.app.get(StorageService).stats().storedPoints,
           countInDatabase: (from, to) => storePortCount(embeddedServer, source, from, to),
         },
       ];
-      const sizes = Object.keys(SETTINGS.pointsPerRun).map(Number);
       try {
         for (const target of targets) {
           for (const size of sizes) {
@@ -497,12 +587,305 @@ describe('benchmarks: ingest, alarm latency, cold start (real Mosquitto and Infl
             }
           }
         }
+        const red = await nodeRed.stats();
+        // The load stays inside the limits: a limit the function node saw crossed would be a wrong check.
+        if (red.alarms > 0) results.problems.push(`Node-RED: ${red.alarms} limit alarms on in-limit values`);
+        if (red.errors > 0) results.problems.push(`Node-RED: ${red.errors} flow errors, last: ${red.lastError}`);
       } finally {
         await publisher.close();
         await raw.stop();
         await rawLines.stop();
+        await nodeRed.stop();
+        await influx.dropDatabase(nodeRedDatabase);
       }
       expect(results.problems).toEqual([]);
     });
+
+    it(
+      'alarm latency to the wall DOM in headless Chromium, idle and under half the maximum ingest rate',
+      async () => {
+        if (!existsSync(join(WEB_DIST, 'index.html'))) {
+          throw new Error(`web app not built (${WEB_DIST}/index.html missing): run 'npx pnpm@10.34.8 run build' first`);
+        }
+        const measured = spread(
+          results.throughput
+            .filter((t) => t.target === 'server-mosquitto-influx' && t.pointsPerMessage === 100)
+            .map((t) => t.pointsPerS),
+        ).median;
+        // The same run's maximum when it measured one; else the settable fallback (a single case run, quick mode).
+        const maxPointsPerS = Number.isFinite(measured) ? measured : SETTINGS.domLoadFallbackPointsPerS;
+        results.settings.domLoadRateSource = Number.isFinite(measured)
+          ? `${SETTINGS.domLoadFraction} × ${Math.round(measured)} points/s measured in this run`
+          : `${SETTINGS.domLoadFraction} × ${SETTINGS.domLoadFallbackPointsPerS} points/s, the fallback (no throughput measured in this run)`;
+        const loadPointsPerS = Math.round(SETTINGS.domLoadFraction * maxPointsPerS);
+        const domDatabase = `hazard_bench_dom_${process.pid}`;
+        const server = await startTestServer({
+          ...env,
+          MQTT_URL: mqttUrl,
+          INFLUX_URL: influxUrl,
+          INFLUX_DB: domDatabase,
+          WEB_DIST,
+        });
+        const publisher = new PublisherThread();
+        const clock = new TimestampAllocator(Date.now() - 4 * 3_600_000);
+        const runs: DomLatencyRun[] = [];
+        const problems: string[] = [];
+        let wall: WallUnderTest | undefined;
+        try {
+          wall = await WallUnderTest.open(server, SETTINGS.latencyTag);
+          const opts = {
+            tag: SETTINGS.latencyTag,
+            topic: topicOf(source),
+            lowValue: SETTINGS.latencyLowValue,
+            highValue: SETTINGS.latencyHighValue,
+            transitions: SETTINGS.domTransitions,
+            gapMs: SETTINGS.domGapMs,
+            timeoutMs: SETTINGS.domTimeoutMs,
+          };
+          for (let rep = 1; rep <= SETTINGS.domRuns; rep++) {
+            runs.push(await measureDomLatency(server, wall, opts, rep, 0));
+            const others = source.tags.filter((t) => t.tag !== SETTINGS.latencyTag);
+            let loadDone = false;
+            const load = publisher
+              .stream({
+                url: mqttUrl,
+                sources: [{ topic: topicOf(source), tags: others }],
+                pointsPerMessage: 100,
+                pointsPerS: loadPointsPerS,
+                durationMs: SETTINGS.domLoadMaxMs,
+                windowSize: SETTINGS.publishWindow,
+                // Per-point timestamps: at this rate each tag gets thousands of points a second.
+                tsBaseMs: clock.take(SETTINGS.domLoadMaxMs * 1000),
+              })
+              .finally(() => {
+                loadDone = true;
+              });
+            let outcome: StreamOutcome;
+            let run: DomLatencyRun;
+            try {
+              await sleep(1_000);
+              run = await measureDomLatency(server, wall, opts, rep, loadPointsPerS, () => !loadDone);
+            } finally {
+              await publisher.stopStreams();
+              outcome = await load;
+            }
+            if (outcome.error) throw new Error(`background load: ${outcome.error}`);
+            const achieved = (outcome.pointsAcked * 1000) / (outcome.lastAckAtMs - outcome.firstPublishAtMs);
+            runs.push({ ...run, loadPointsPerS: Math.round(achieved) });
+            if (run.samples < SETTINGS.domTransitions) {
+              problems.push(
+                `DOM latency rep ${rep}: the ${SETTINGS.domLoadMaxMs / 1000} s load ended after ${run.samples} of ` +
+                  `${SETTINGS.domTransitions} raises (p99 so far ${Math.round(run.p99Ms)} ms: the server fell behind)`,
+              );
+            }
+            // Under load, the publisher must have kept (near) its pace, or the figure is for a lighter load.
+            if (achieved < 0.9 * loadPointsPerS) {
+              problems.push(
+                `DOM latency rep ${rep}: background load reached ${Math.round(achieved)} of ${loadPointsPerS} points/s`,
+              );
+            }
+          }
+        } finally {
+          await wall?.close();
+          await publisher.close();
+          await server.stop();
+          await influxClient(influxUrl).dropDatabase(domDatabase);
+        }
+        results.domLatency.push(...runs);
+        results.problems.push(...problems);
+        expect(problems).toEqual([]);
+      },
+      15 * 60_000,
+    );
+  });
+
+  describe('at scale: generated sites on Mosquitto + InfluxDB', () => {
+    // Made in beforeAll, not at collection: Jest runs neither hook when every case here is filtered out.
+    let siteDir = '';
+
+    beforeAll(() => {
+      siteDir = mkdtempSync(join(tmpdir(), 'hazard-bench-sites-'));
+    });
+
+    afterAll(() => rmSync(siteDir, { recursive: true, force: true }));
+
+    it(
+      'fan-out: an alarm flood to authenticated socket.io clients, nothing missed',
+      async () => {
+        // 10 sources × 100 tanks: enough level tags for the flood, spread over sources (risk recomputes per source).
+        const sources = 10;
+        const tanks = Math.ceil(SETTINGS.fanoutAlarms / sources);
+        const siteFile = writeGeneratedSite(join(siteDir, 'fanout-site.yaml'), {
+          sources,
+          tanksPerSource: tanks,
+          detectorsPerSource: 0,
+        });
+        const flood: FloodTag[] = [];
+        for (let i = 0; i < SETTINGS.fanoutAlarms; i++) {
+          const s = i % sources;
+          flood.push({
+            tag: levelTag(s, Math.floor(i / sources)),
+            topic: topicOf({ enterpriseId: GENERATED_ENTERPRISE, sourceId: `s${s}`, tags: [] }),
+          });
+        }
+        const publisher = new PublisherThread();
+        const runs: FanoutRun[] = [];
+        try {
+          for (let rep = 1; rep <= SETTINGS.fanoutRuns; rep++) {
+            // A fresh server each run: every flood tag starts normal, so each run is the same 1,000 raises.
+            const database = `hazard_bench_fanout_${process.pid}_${rep}`;
+            const server = await startTestServer({
+              MQTT_URL: mqttUrl,
+              INFLUX_URL: influxUrl,
+              INFLUX_DB: database,
+              SITE_FILE: siteFile,
+              STORE_BATCH_POINTS: String(SETTINGS.storeBatchPoints),
+              STORE_FLUSH_MS: String(SETTINGS.storeFlushMs),
+            });
+            try {
+              runs.push(
+                await measureFanout(
+                  server,
+                  publisher,
+                  flood,
+                  {
+                    clients: SETTINGS.fanoutClients,
+                    highValue: SETTINGS.fanoutHighValue,
+                    floodDurationMs: SETTINGS.fanoutFloodMs,
+                    connectTimeoutMs: 60_000,
+                    deliveryTimeoutMs: SETTINGS.fanoutDeliveryTimeoutMs,
+                  },
+                  rep,
+                ),
+              );
+            } finally {
+              await server.stop();
+              await influxClient(influxUrl).dropDatabase(database);
+            }
+          }
+        } finally {
+          await publisher.close();
+        }
+        results.fanout.push(...runs);
+        for (const r of runs) {
+          const what = `fan-out rep ${r.rep}`;
+          if (r.missed > 0) results.problems.push(`${what}: ${r.missed} alarm deliveries missed`);
+          if (r.seqProblems > 0) results.problems.push(`${what}: ${r.seqProblems} events out of sequence`);
+          if (r.disconnects > 0) results.problems.push(`${what}: ${r.disconnects} clients disconnected`);
+        }
+        expect(runs.map((r) => ({ missed: r.missed, seq: r.seqProblems, disconnects: r.disconnects }))).toEqual(
+          runs.map(() => ({ missed: 0, seq: 0, disconnects: 0 })),
+        );
+        expect(runs.map((r) => r.deliveries)).toEqual(runs.map(() => SETTINGS.fanoutClients * SETTINGS.fanoutAlarms));
+      },
+      10 * 60_000,
+    );
+
+    it(
+      'soak: RSS and event-loop delay of the server process at 20,000 points/s on 20,000 tags',
+      async () => {
+        const siteFile = writeGeneratedSite(join(siteDir, 'soak-site.yaml'), {
+          sources: SETTINGS.soakSources,
+          tanksPerSource: SETTINGS.soakTanksPerSource,
+          detectorsPerSource: SETTINGS.soakDetectorsPerSource,
+        });
+        const loadSources = loadSourcesFromSite(siteFile);
+        const tags = loadSources.reduce((n, src) => n + src.tags.length, 0);
+        const database = `hazard_bench_soak_${process.pid}`;
+        const influx = influxClient(influxUrl);
+        const server = await ServerProcess.start(
+          {
+            MQTT_URL: mqttUrl,
+            INFLUX_URL: influxUrl,
+            INFLUX_DB: database,
+            SITE_FILE: siteFile,
+            STORE_BATCH_POINTS: String(SETTINGS.storeBatchPoints),
+            STORE_FLUSH_MS: String(SETTINGS.storeFlushMs),
+          },
+          SETTINGS.soakSampleMs,
+        );
+        const publisher = new PublisherThread();
+        try {
+          const before = (await server.health()).ingest;
+          const startedAtMs = Date.now();
+          let warmSamples = 0;
+          // After the warm-up the steady histogram starts, and the RSS baseline is the next sample.
+          const warm = setTimeout(() => {
+            warmSamples = server.samples.length;
+            server.markSteady();
+          }, SETTINGS.soakWarmupMs);
+          let outcome: StreamOutcome;
+          try {
+            outcome = await publisher.stream({
+              url: mqttUrl,
+              sources: loadSources.map((src) => ({ topic: topicOf(src), tags: src.tags })),
+              pointsPerMessage: SETTINGS.soakPointsPerMessage,
+              pointsPerS: SETTINGS.soakPointsPerS,
+              durationMs: SETTINGS.soakDurationMs,
+              windowSize: SETTINGS.publishWindow,
+            });
+          } finally {
+            clearTimeout(warm);
+          }
+          const endedAtMs = Date.now();
+          if (outcome.error) throw new Error(`soak load: ${outcome.error}`);
+          const published = outcome.pointsAcked;
+          const drainDeadline = Date.now() + SETTINGS.soakDrainTimeoutMs;
+          let health = (await server.health()).ingest;
+          while (health.storedPoints - before.storedPoints < published && Date.now() < drainDeadline) {
+            await sleep(250);
+            health = (await server.health()).ingest;
+          }
+          if (server.exitReason) throw new Error(`soak server ${server.exitReason}`);
+          const rows = await influx.query<{ count: number }>('SELECT COUNT(v) AS count FROM telemetry', { database });
+          const storedInDatabase = rows[0]?.count ?? 0;
+          const received = health.points - before.points;
+          const stored = health.storedPoints - before.storedPoints;
+          const rejected =
+            Object.values(health.rejected).reduce((n, v) => n + v, 0) -
+            Object.values(before.rejected).reduce((n, v) => n + v, 0);
+          const during = server.samples.filter((x) => x.atEpochMs >= startedAtMs && x.atEpochMs <= endedAtMs + 1_000);
+          const baseline = server.samples[warmSamples];
+          const last = during.at(-1);
+          const steady = server.samples.slice(warmSamples).filter((x) => x.atEpochMs <= endedAtMs + 1_000);
+          results.soak = {
+            durationMs: endedAtMs - startedAtMs,
+            tags,
+            targetPointsPerS: SETTINGS.soakPointsPerS,
+            achievedPointsPerS: Math.round((published * 1000) / (outcome.lastAckAtMs - outcome.firstPublishAtMs)),
+            published,
+            received,
+            stored,
+            storedInDatabase,
+            rejected,
+            lost: Math.max(0, published - received, published - stored, published - storedInDatabase),
+            samples: during.map(({ atEpochMs, ...rest }) => ({ atMs: atEpochMs - startedAtMs, ...rest })),
+            warmupMs: SETTINGS.soakWarmupMs,
+            rssGrowthPct:
+              baseline && last ? ((last.rssBytes - baseline.rssBytes) / baseline.rssBytes) * 100 : Number.NaN,
+            steadyEldP99Ms: last?.steadyEldP99Ms ?? Number.NaN,
+            worstWindowEldP99Ms: Math.max(...steady.map((x) => x.eldP99Ms)),
+          };
+          const soak = results.soak;
+          const problems: string[] = [];
+          if (soak.lost > 0) problems.push(`soak: ${soak.lost} of ${published} points lost`);
+          if (received !== published) problems.push(`soak: ${received} points taken in, ${published} published`);
+          if (storedInDatabase !== published)
+            problems.push(`soak: database holds ${storedInDatabase}, ${published} published`);
+          if (rejected > 0) problems.push(`soak: ${rejected} points rejected`);
+          if (soak.achievedPointsPerS < 0.95 * SETTINGS.soakPointsPerS) {
+            problems.push(`soak: the load reached ${soak.achievedPointsPerS} of ${SETTINGS.soakPointsPerS} points/s`);
+          }
+          if (!baseline || steady.length < 2) problems.push('soak: too few samples after the warm-up');
+          results.problems.push(...problems);
+          expect(problems).toEqual([]);
+        } finally {
+          await publisher.close();
+          await server.stop();
+          await influx.dropDatabase(database);
+        }
+      },
+      SETTINGS.soakDurationMs + 5 * 60_000,
+    );
   });
 });

@@ -17,8 +17,8 @@ export interface LoadSource {
 
 const DISCRETE_KINDS = new Set(['valve_position', 'sis_state']);
 
-/** The source of the site file with the most analog tags that carry limits. */
-export function loadSourceFromSite(siteFile: string): LoadSource {
+/** Every source of the site file with its analog tags that carry limits (sources without any are left out). */
+export function loadSourcesFromSite(siteFile: string): LoadSource[] {
   const index = new SiteIndex(loadSiteFile(siteFile));
   const bySource = new Map<string, LoadSource>();
   for (const info of index.tags.values()) {
@@ -36,9 +36,29 @@ export function loadSourceFromSite(siteFile: string): LoadSource {
     }
     source.tags.push({ tag: def.tag, midValue: (lower + upper) / 2, swing: (upper - lower) / 10 });
   }
-  const best = [...bySource.values()].sort((a, b) => b.tags.length - a.tags.length)[0];
+  return [...bySource.values()];
+}
+
+/** The source of the site file with the most analog tags that carry limits. */
+export function loadSourceFromSite(siteFile: string): LoadSource {
+  const best = loadSourcesFromSite(siteFile).sort((a, b) => b.tags.length - a.tags.length)[0];
   if (!best) throw new Error(`${siteFile} has no analog tag with limits to load`);
   return best;
+}
+
+/** HH/H/L/LL of the given tags as the site file states them (resolved: detector defaults included). */
+export function limitsFromSite(
+  siteFile: string,
+  tags: readonly string[],
+): Record<string, { hh?: number; h?: number; l?: number; ll?: number }> {
+  const index = new SiteIndex(loadSiteFile(siteFile));
+  const out: Record<string, { hh?: number; h?: number; l?: number; ll?: number }> = {};
+  for (const tag of tags) {
+    const limits = index.tags.get(tag)?.def.limits;
+    if (!limits) throw new Error(`${siteFile}: tag ${tag} has no limits`);
+    out[tag] = { hh: limits.hh, h: limits.h, l: limits.l, ll: limits.ll };
+  }
+  return out;
 }
 
 /** Hands out disjoint, increasing timestamp ranges, so every point of every run is a distinct row in InfluxDB. */

@@ -16,6 +16,52 @@ export interface PublishJob {
   capMs: number;
   /** Paced load: message n is not sent before `n × intervalMs` after the first (a steady background rate). */
   intervalMs?: number;
+  /** Per-payload topics (`topics[n]` for payload n), overriding `topic`: one flood over many sources. */
+  topics?: string[];
+  /** Return the epoch ms of each publish call (`publishedAtMs[n]` for payload n), for per-message latency. */
+  recordPublishTimes?: boolean;
+}
+
+/** A tag of a streamed load and the band inside its limits where its values stay. */
+export interface StreamTag {
+  tag: string;
+  midValue: number;
+  swing: number;
+}
+
+/**
+ * A long paced load generated on the fly (a 10-minute soak cannot be built in memory first): every tag of every
+ * source once per cycle, `pointsPerMessage` tags of one source a message, at `pointsPerS`, until `durationMs` has
+ * passed or a `stop` request arrives.
+ */
+export interface StreamJob {
+  url: string;
+  sources: { topic: string; tags: StreamTag[] }[];
+  pointsPerMessage: number;
+  pointsPerS: number;
+  durationMs: number;
+  windowSize: number;
+  /**
+   * Set: every point carries `ts = tsBaseMs + cycle` (each tag once a cycle, so no two points of a tag share a
+   * millisecond however fast the cycles go). Unset: the message's `ts` is the wall clock when it is built, as a
+   * gateway sends it (needs cycles of at least 1 ms).
+   */
+  tsBaseMs?: number;
+}
+
+export interface StreamOutcome {
+  firstPublishAtMs: number;
+  lastAckAtMs: number;
+  messagesSent: number;
+  messagesAcked: number;
+  pointsSent: number;
+  pointsAcked: number;
+  /** Most the publisher fell behind its schedule (ms): large means the offered rate was not the asked one. */
+  maxLagMs: number;
+  /** Timestamp range of the points when `tsBaseMs` was set (inclusive), for counting them in the database. */
+  tsFromMs: number;
+  tsToMs: number;
+  error?: string;
 }
 
 export interface PublishOutcome {
@@ -26,12 +72,22 @@ export interface PublishOutcome {
   sent: number;
   acked: number;
   capped: boolean;
+  /** With `recordPublishTimes`: epoch ms of each publish call, by payload index. */
+  publishedAtMs?: number[];
   error?: string;
 }
 
-export type WorkerRequest = { id: number; job: PublishJob } | { id: number; close: true };
+export type WorkerRequest =
+  | { id: number; job: PublishJob }
+  | { id: number; stream: StreamJob }
+  | { id: number; stopStreams: true }
+  | { id: number; close: true };
 export type WorkerReply =
-  { id: number; outcome: PublishOutcome } | { id: number; closed: true } | { id: number; error: string };
+  | { id: number; outcome: PublishOutcome }
+  | { id: number; streamOutcome: StreamOutcome }
+  | { id: number; stopped: true }
+  | { id: number; closed: true }
+  | { id: number; error: string };
 
 /** Wall clock with sub-ms resolution, comparable across threads. */
 const nowMs = (): number => performance.timeOrigin + performance.now();
@@ -64,10 +120,12 @@ function publishAll(client: MqttClient, job: PublishJob): Promise<PublishOutcome
     let capped = false;
     let error: string | undefined;
     let finished = false;
+    const publishedAtMs = job.recordPublishTimes ? new Array<number>(total) : undefined;
     const finish = () => {
       if (finished) return;
       finished = true;
       const outcome: PublishOutcome = { firstPublishAtMs, lastAckAtMs, sent: next, acked, capped };
+      if (publishedAtMs) outcome.publishedAtMs = publishedAtMs.slice(0, next);
       resolve(error === undefined ? outcome : { ...outcome, error });
     };
     const onAck = (err?: Error) => {
@@ -98,7 +156,101 @@ function publishAll(client: MqttClient, job: PublishJob): Promise<PublishOutcome
           }
         }
         inFlight++;
-        client.publish(job.topic, job.payloads[next++]!, { qos: 1 }, onAck);
+        if (publishedAtMs) publishedAtMs[next] = nowMs();
+        const topic = job.topics?.[next] ?? job.topic;
+        client.publish(topic, job.payloads[next++]!, { qos: 1 }, onAck);
+      }
+      if (inFlight === 0) finish();
+    };
+    pump();
+  });
+}
+
+/** Streams running now; a `stopStreams` request ends them (each resolves once its window has drained). */
+const stopFlags = new Set<{ stop: boolean }>();
+
+/** The messages of one cycle: which source, and which of its tags (a slice of `pointsPerMessage` or fewer). */
+function chunksOf(job: StreamJob): { source: number; from: number; to: number }[] {
+  const chunks: { source: number; from: number; to: number }[] = [];
+  job.sources.forEach((src, source) => {
+    for (let from = 0; from < src.tags.length; from += job.pointsPerMessage) {
+      chunks.push({ source, from, to: Math.min(src.tags.length, from + job.pointsPerMessage) });
+    }
+  });
+  return chunks;
+}
+
+function streamAll(client: MqttClient, job: StreamJob): Promise<StreamOutcome> {
+  return new Promise((resolve) => {
+    const chunks = chunksOf(job);
+    const flag = { stop: false };
+    stopFlags.add(flag);
+    const firstPublishAtMs = nowMs();
+    const deadline = firstPublishAtMs + job.durationMs;
+    const msPerPoint = 1000 / job.pointsPerS;
+    const o: StreamOutcome = {
+      firstPublishAtMs,
+      lastAckAtMs: firstPublishAtMs,
+      messagesSent: 0,
+      messagesAcked: 0,
+      pointsSent: 0,
+      pointsAcked: 0,
+      maxLagMs: 0,
+      tsFromMs: job.tsBaseMs ?? Number.NaN,
+      tsToMs: job.tsBaseMs ?? Number.NaN,
+    };
+    let inFlight = 0;
+    let valueIndex = 0;
+    let paced: NodeJS.Timeout | undefined;
+    let finished = false;
+    const finish = () => {
+      if (finished) return;
+      finished = true;
+      stopFlags.delete(flag);
+      resolve(o);
+    };
+    const build = (m: number): { topic: string; payload: string; points: number } => {
+      const chunk = chunks[m % chunks.length]!;
+      const cycle = Math.floor(m / chunks.length);
+      const src = job.sources[chunk.source]!;
+      const points: { tag: string; v: number; ts?: number }[] = [];
+      for (let k = chunk.from; k < chunk.to; k++, valueIndex++) {
+        const t = src.tags[k]!;
+        // Deterministic noise within ±swing of the middle: every value stays inside the tag's limits.
+        const v = Math.round((t.midValue + t.swing * (((valueIndex * 7919) % 21) / 10 - 1)) * 1000) / 1000;
+        points.push(job.tsBaseMs === undefined ? { tag: t.tag, v } : { tag: t.tag, v, ts: job.tsBaseMs + cycle });
+      }
+      if (job.tsBaseMs !== undefined) o.tsToMs = job.tsBaseMs + cycle;
+      const ts = job.tsBaseMs === undefined ? Date.now() : job.tsBaseMs + cycle;
+      return { topic: src.topic, payload: JSON.stringify({ ts, seq: m, points }), points: points.length };
+    };
+    const pump = () => {
+      while (inFlight < job.windowSize && o.error === undefined && !flag.stop) {
+        const t = nowMs();
+        if (t > deadline) break;
+        const dueMs = firstPublishAtMs + o.pointsSent * msPerPoint;
+        if (t < dueMs) {
+          paced ??= setTimeout(() => {
+            paced = undefined;
+            pump();
+          }, dueMs - t);
+          return;
+        }
+        o.maxLagMs = Math.max(o.maxLagMs, t - dueMs);
+        const { topic, payload, points } = build(o.messagesSent);
+        inFlight++;
+        o.messagesSent++;
+        o.pointsSent += points;
+        client.publish(topic, payload, { qos: 1 }, (err) => {
+          inFlight--;
+          o.lastAckAtMs = nowMs();
+          if (err) o.error ??= err.message;
+          else {
+            o.messagesAcked++;
+            o.pointsAcked += points;
+          }
+          pump();
+        });
       }
       if (inFlight === 0) finish();
     };
@@ -107,6 +259,14 @@ function publishAll(client: MqttClient, job: PublishJob): Promise<PublishOutcome
 }
 
 async function handle(request: WorkerRequest): Promise<WorkerReply> {
+  if ('stopStreams' in request) {
+    for (const flag of stopFlags) flag.stop = true;
+    return { id: request.id, stopped: true };
+  }
+  if ('stream' in request) {
+    const client = await clientFor(request.stream.url);
+    return { id: request.id, streamOutcome: await streamAll(client, request.stream) };
+  }
   if ('close' in request) {
     const all = await Promise.allSettled(clients.values());
     clients.clear();

@@ -1,0 +1,145 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { HealthResponse } from '@hazard/server/contracts';
+import { freePort } from '../harness/services';
+
+const SERVER_ROOT = resolve(__dirname, '../../server');
+const MAIN_JS = join(SERVER_ROOT, 'dist', 'main.js');
+
+/** One event-loop and memory sample of the server process, sent every `sampleMs` by the preload. */
+export interface ProcessSample {
+  /** Epoch ms of the sample (the server process's clock: the same machine's). */
+  atEpochMs: number;
+  rssBytes: number;
+  heapUsedBytes: number;
+  /** Event-loop delay over this sample's window (`monitorEventLoopDelay`, reset each window), ms. */
+  eldP99Ms: number;
+  eldMaxMs: number;
+  /** Over everything since the last `markSteady()`, ms. */
+  steadyEldP99Ms: number;
+}
+
+/**
+ * Runs in the server process before main.js (`--require`): samples RSS and the event-loop delay with
+ * `perf_hooks.monitorEventLoopDelay` and sends them over the IPC channel. The server itself is as shipped.
+ */
+function preloadSource(sampleMs: number): string {
+  return `'use strict';
+const { monitorEventLoopDelay } = require('node:perf_hooks');
+const windowH = monitorEventLoopDelay({ resolution: 10 });
+const steadyH = monitorEventLoopDelay({ resolution: 10 });
+windowH.enable();
+steadyH.enable();
+const ms = (ns) => ns / 1e6;
+process.on('message', (m) => { if (m === 'steady') steadyH.reset(); });
+setInterval(() => {
+  const mem = process.memoryUsage();
+  process.send && process.send({ atEpochMs: Date.now(), rssBytes: mem.rss, heapUsedBytes: mem.heapUsed,
+    eldP99Ms: ms(windowH.percentile(99)), eldMaxMs: ms(windowH.max), steadyEldP99Ms: ms(steadyH.percentile(99)) });
+  windowH.reset();
+}, ${sampleMs}).unref();
+`;
+}
+
+/** Newest modification time under `dir` (ms), skipping nothing: a stale build must not be measured as current. */
+function newestMtimeMs(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMtimeMs(p) : statSync(p).mtimeMs);
+  }
+  return newest;
+}
+
+/** Fails loudly when the server has not been built, or was built before its sources last changed. */
+export function requireBuiltServer(): string {
+  if (!existsSync(MAIN_JS)) throw new Error(`${MAIN_JS} missing: run 'npx pnpm@10.34.8 run build' first`);
+  if (newestMtimeMs(join(SERVER_ROOT, 'src')) > statSync(MAIN_JS).mtimeMs) {
+    throw new Error(`${MAIN_JS} is older than server/src: run 'npx pnpm@10.34.8 run build' again`);
+  }
+  return MAIN_JS;
+}
+
+/** The shipped server (`server/dist/main.js`) in its own process, so that its RSS is its own. */
+export class ServerProcess {
+  readonly samples: ProcessSample[] = [];
+  private exited: string | undefined;
+
+  private constructor(
+    private readonly child: ChildProcess,
+    readonly httpUrl: string,
+    private readonly dir: string,
+  ) {
+    child.on('message', (m: ProcessSample) => this.samples.push(m));
+    child.on('exit', (code, signal) => {
+      this.exited = `exited with ${code ?? signal}`;
+    });
+  }
+
+  static async start(env: Record<string, string>, sampleMs: number, timeoutMs = 60_000): Promise<ServerProcess> {
+    const mainJs = requireBuiltServer();
+    const dir = mkdtempSync(join(tmpdir(), 'hazard-soak-'));
+    const preload = join(dir, 'sampler.cjs');
+    writeFileSync(preload, preloadSource(sampleMs));
+    const port = await freePort();
+    const child = fork(mainJs, [], {
+      cwd: SERVER_ROOT,
+      execArgv: ['--require', preload],
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOST: '127.0.0.1',
+        PORT: String(port),
+        DATA_DIR: join(dir, 'data'),
+        WEB_DIST: '',
+        LOG_LEVEL: 'warn',
+        MQTT_CLIENT_ID: `hazard-soak-${process.pid}`,
+        ...env,
+      },
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    const sut = new ServerProcess(child, `http://127.0.0.1:${port}`, dir);
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      if (sut.exited) throw new Error(`server process ${sut.exited} during start-up`);
+      const health = await sut.health().catch(() => undefined);
+      if (health?.status === 'ok') return sut;
+      if (Date.now() > deadline) {
+        await sut.stop();
+        throw new Error(`server process not healthy within ${timeoutMs} ms`);
+      }
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+
+  async health(): Promise<HealthResponse> {
+    const res = await fetch(`${this.httpUrl}/api/health`);
+    return (await res.json()) as HealthResponse;
+  }
+
+  /** Starts the steady-state event-loop histogram (after the warm-up). */
+  markSteady(): void {
+    this.child.send('steady');
+  }
+
+  get exitReason(): string | undefined {
+    return this.exited;
+  }
+
+  /** SIGTERM (the server flushes and closes), SIGKILL after 20 s. */
+  async stop(): Promise<void> {
+    const child = this.child;
+    if (child.exitCode === null && child.signalCode === null) {
+      await new Promise<void>((done) => {
+        const kill = setTimeout(() => child.kill('SIGKILL'), 20_000);
+        child.once('exit', () => {
+          clearTimeout(kill);
+          done();
+        });
+        child.kill('SIGTERM');
+      });
+    }
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
