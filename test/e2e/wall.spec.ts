@@ -1,7 +1,9 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { publishPoints } from '@hazard/simulators';
 import { launchChromium, type TestBrowser } from '../harness/browser';
+import { freePort } from '../harness/services';
 import { startTestServer, TEST_PASSWORD, type TestServer } from '../../server/test/medium/helpers';
 
 const WEB_DIST = resolve(__dirname, '../../web/dist');
@@ -108,6 +110,71 @@ describe('wall page in a real headless Chromium', () => {
     expect(consoleErrors).toEqual([]);
     await page.close();
     process.stderr.write(`[wall e2e] ${steps.summary()}\n`);
+  }, 240_000);
+
+  it('says it is not live while the server restarts, then reconnects, resyncs and shows the same alarms', async () => {
+    const steps = new StepLog();
+    // The same port, broker port and data directory across the restart: what an operator's restart keeps.
+    const dataDir = mkdtempSync(join(tmpdir(), 'hazard-e2e-restart-'));
+    const env = {
+      WEB_DIST,
+      REALTIME_TELEMETRY_MS: '250',
+      PORT: String(await freePort()),
+      MQTT_PORT: String(await freePort()),
+      DATA_DIR: dataDir,
+    };
+    let first: TestServer | undefined = await startTestServer(env);
+    let second: TestServer | undefined;
+    const page = await chrome.newPage({ width: 1920, height: 1080 });
+    const consoleErrors: string[] = [];
+    page.on('pageerror', (err) => consoleErrors.push(err.message));
+    try {
+      await steps.run('open the kiosk wall', async () => {
+        await page.goto(`${first!.httpUrl}/?kiosk&token=${first!.tokens.viewer}`, {
+          waitUntil: 'domcontentloaded',
+          timeout: 30_000,
+        });
+        await page.locator('[data-testid="alarm-list"]').waitFor({ timeout: 30_000 });
+      });
+      await steps.run('raise LIA-101 HH and see it', async () => {
+        await publishPoints(first!.mqttUrl, 'bjpc', 'tf01', [
+          { tag: 'TIA-101', v: 23.4 },
+          { tag: 'LIA-101', v: 14.7 },
+        ]);
+        await page
+          .locator('[data-testid="alarm-row"][data-tag="LIA-101"][data-level="HH"]')
+          .waitFor({ timeout: 20_000 });
+      });
+      await steps.run('stop the server and see the wall say it is not live', async () => {
+        await first!.stop();
+        first = undefined;
+        await page.locator('[data-testid="connection-status"][data-state="offline"]').waitFor({ timeout: 20_000 });
+      });
+      await steps.run('start it again on the same port and data', async () => {
+        second = await startTestServer(env);
+      });
+      await steps.run('see the wall reconnect by itself and show the same alarm, still unacknowledged', async () => {
+        await page
+          .locator('[data-testid="connection-status"]:not([data-state="offline"])')
+          .waitFor({ timeout: 30_000 });
+        const row = page.locator('[data-testid="alarm-row"][data-tag="LIA-101"][data-level="HH"]');
+        await row.waitFor({ timeout: 20_000 });
+        expect(await row.getAttribute('data-state')).toBe('unacked');
+        await expectText(page.locator('[data-testid="active-alarm-count"]'), '1');
+      });
+      await steps.run('see fresh values live again', async () => {
+        await publishPoints(second!.mqttUrl, 'bjpc', 'tf01', [{ tag: 'TIA-101', v: 24.1 }]);
+        await page.locator('[data-testid="connection-status"][data-state="live"]').waitFor({ timeout: 20_000 });
+        await expectText(page.locator('[data-testid="tag-value"][data-tag="TIA-101"]').first(), '24.1');
+      });
+      expect(consoleErrors).toEqual([]);
+    } finally {
+      await page.close();
+      await first?.stop();
+      await second?.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+      process.stderr.write(`[wall e2e] ${steps.summary()}\n`);
+    }
   }, 240_000);
 });
 
