@@ -1,8 +1,9 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { Locator, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { publishPoints } from '@hazard/simulators';
 import { launchChromium, type TestBrowser } from '../harness/browser';
+import { StepLog, expectText } from '../harness/steps';
 import { startTestServer, TEST_PASSWORD, type TestServer } from '../../server/test/medium/helpers';
 
 const WEB_DIST = resolve(__dirname, '../../web/dist');
@@ -229,39 +230,4 @@ async function login(page: Page, role: 'operator' | 'viewer'): Promise<void> {
   await page.fill('input[name="username"]', role);
   await page.fill('input[name="password"]', TEST_PASSWORD);
   await page.click('button[type="submit"]');
-}
-
-/** Runs named steps and remembers how long each took; a failure or a hang names the step. */
-class StepLog {
-  private readonly done: string[] = [];
-  constructor(private readonly label: string) {}
-
-  async run<T>(name: string, fn: () => Promise<T>): Promise<T> {
-    const startMs = Date.now();
-    process.stderr.write(`[${this.label}] ${name} …\n`);
-    try {
-      const result = await fn();
-      this.done.push(`${name} ${Date.now() - startMs} ms`);
-      return result;
-    } catch (err) {
-      throw new Error(
-        `step "${name}" failed after ${Date.now() - startMs} ms (done: ${this.summary()}): ${(err as Error).message}`,
-      );
-    }
-  }
-
-  summary(): string {
-    return this.done.join(', ') || 'nothing';
-  }
-}
-
-async function expectText(locator: Locator, text: string): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  let last = '';
-  while (Date.now() < deadline) {
-    last = (await locator.textContent()) ?? '';
-    if (last.includes(text)) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`expected "${text}" in ${locator.toString()}, last text "${last}"`);
 }

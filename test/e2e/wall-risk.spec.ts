@@ -1,8 +1,8 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { Locator } from 'playwright-core';
 import { publishPoints } from '@hazard/simulators';
 import { launchChromium, type TestBrowser } from '../harness/browser';
+import { StepLog, expectText } from '../harness/steps';
 import { startTestServer, type TestServer } from '../../server/test/medium/helpers';
 
 const WEB_DIST = resolve(__dirname, '../../web/dist');
@@ -38,7 +38,7 @@ describe('park risk map and hazard-source page in a real headless Chromium', () 
   }, 30_000);
 
   it('colours tf01 by its SIS bypass and gas HH, explains why, and shows its grade table and trend', async () => {
-    const steps = new StepLog();
+    const steps = new StepLog('wall-risk e2e');
     const page = await steps.run('open a page', () => chrome.newPage(FULL_HD));
     const pageErrors: string[] = [];
     page.on('pageerror', (err) => pageErrors.push(err.message));
@@ -172,29 +172,6 @@ describe('park risk map and hazard-source page in a real headless Chromium', () 
   }, 300_000);
 });
 
-/** Runs named steps and remembers how long each took; a failure or a hang names the step. */
-class StepLog {
-  private readonly done: string[] = [];
-
-  async run<T>(name: string, fn: () => Promise<T>): Promise<T> {
-    const startMs = Date.now();
-    process.stderr.write(`[wall-risk e2e] ${name} …\n`);
-    try {
-      const result = await fn();
-      this.done.push(`${name} ${Date.now() - startMs} ms`);
-      return result;
-    } catch (err) {
-      throw new Error(
-        `step "${name}" failed after ${Date.now() - startMs} ms (done: ${this.summary()}): ${(err as Error).message}`,
-      );
-    }
-  }
-
-  summary(): string {
-    return this.done.join(', ') || 'nothing';
-  }
-}
-
 async function waitUntil(check: () => Promise<boolean>, what: string, timeoutMs = 20_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
@@ -202,19 +179,4 @@ async function waitUntil(check: () => Promise<boolean>, what: string, timeoutMs 
     await new Promise((r) => setTimeout(r, 200));
   }
   throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-}
-
-async function expectText(locator: Locator, text: string): Promise<void> {
-  const deadline = Date.now() + 15_000;
-  let last = '';
-  while (Date.now() < deadline) {
-    last =
-      (await locator
-        .first()
-        .textContent()
-        .catch(() => null)) ?? '';
-    if (last.includes(text)) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`expected "${text}" in ${locator.toString()}, last text "${last}"`);
 }

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { publishPoints } from '@hazard/simulators';
 import { launchChromium, type TestBrowser } from '../harness/browser';
+import { StepLog, expectText } from '../harness/steps';
 import { freePort } from '../harness/services';
 import { startTestServer, TEST_PASSWORD, type TestServer } from '../../server/test/medium/helpers';
 
@@ -30,7 +31,7 @@ describe('wall page in a real headless Chromium', () => {
   }, 30_000);
 
   it('sends a visitor without a token to the login form, and a duty officer who logs in to the wall', async () => {
-    const steps = new StepLog();
+    const steps = new StepLog('wall e2e');
     const page = await steps.run('open a page', () => chrome.newPage({ width: 1920, height: 1080 }));
     const consoleErrors: string[] = [];
     page.on('pageerror', (err) => consoleErrors.push(err.message));
@@ -61,7 +62,7 @@ describe('wall page in a real headless Chromium', () => {
 
   it('shows live values, then the HIHI alarm the simulator publishes, then that its data is no longer live', async () => {
     // Each step is named and timed: when a slow machine runs out of time, the failure says which step stalled.
-    const steps = new StepLog();
+    const steps = new StepLog('wall e2e');
     const page = await steps.run('open a page', () => chrome.newPage({ width: 1920, height: 1080 }));
     const consoleErrors: string[] = [];
     page.on('pageerror', (err) => consoleErrors.push(err.message));
@@ -113,7 +114,7 @@ describe('wall page in a real headless Chromium', () => {
   }, 240_000);
 
   it('says it is not live while the server restarts, then reconnects, resyncs and shows the same alarms', async () => {
-    const steps = new StepLog();
+    const steps = new StepLog('wall e2e');
     // The same port, broker port and data directory across the restart: what an operator's restart keeps.
     const dataDir = mkdtempSync(join(tmpdir(), 'hazard-e2e-restart-'));
     const env = {
@@ -177,37 +178,3 @@ describe('wall page in a real headless Chromium', () => {
     }
   }, 240_000);
 });
-
-/** Runs named steps and remembers how long each took; a failure or a hang names the step. */
-class StepLog {
-  private readonly done: string[] = [];
-
-  async run<T>(name: string, fn: () => Promise<T>): Promise<T> {
-    const startMs = Date.now();
-    process.stderr.write(`[wall e2e] ${name} …\n`);
-    try {
-      const result = await fn();
-      this.done.push(`${name} ${Date.now() - startMs} ms`);
-      return result;
-    } catch (err) {
-      throw new Error(
-        `step "${name}" failed after ${Date.now() - startMs} ms (done: ${this.summary()}): ${(err as Error).message}`,
-      );
-    }
-  }
-
-  summary(): string {
-    return this.done.join(', ') || 'nothing';
-  }
-}
-
-async function expectText(locator: import('playwright-core').Locator, text: string): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  let last = '';
-  while (Date.now() < deadline) {
-    last = (await locator.textContent()) ?? '';
-    if (last.includes(text)) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`expected "${text}" in ${locator.toString()}, last text "${last}"`);
-}
