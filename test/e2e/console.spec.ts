@@ -1,8 +1,8 @@
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Page } from 'playwright-core';
 import { publishPoints } from '@hazard/simulators';
-import { launchChromium, type TestBrowser } from '../harness/browser';
+import { builtWebDist, launchChromium, type TestBrowser } from '../harness/browser';
 import { StepLog, expectText } from '../harness/steps';
 import { startTestServer, TEST_PASSWORD, type TestServer } from '../../server/test/medium/helpers';
 
@@ -18,9 +18,7 @@ describe('duty console, journal and statistics in a real headless Chromium', () 
   let chrome: TestBrowser;
 
   beforeAll(async () => {
-    if (!existsSync(join(WEB_DIST, 'index.html'))) {
-      throw new Error(`web app not built (${WEB_DIST}/index.html missing): run 'pnpm build' first`);
-    }
+    builtWebDist();
     server = await startTestServer({ WEB_DIST, SITE_FILE: PARK, REALTIME_TELEMETRY_MS: '250' });
     chrome = await launchChromium();
     mkdirSync(SHOTS, { recursive: true });

@@ -1,7 +1,7 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { publishPoints } from '@hazard/simulators';
-import { launchChromium, type TestBrowser } from '../harness/browser';
+import { builtWebDist, launchChromium, type TestBrowser } from '../harness/browser';
 import { StepLog, expectText } from '../harness/steps';
 import { startTestServer, type TestServer } from '../../server/test/medium/helpers';
 
@@ -24,9 +24,7 @@ describe('park risk map and hazard-source page in a real headless Chromium', () 
   let chrome: TestBrowser;
 
   beforeAll(async () => {
-    if (!existsSync(join(WEB_DIST, 'index.html'))) {
-      throw new Error(`web app not built (${WEB_DIST}/index.html missing): run 'pnpm build' first`);
-    }
+    builtWebDist();
     server = await startTestServer({ WEB_DIST, SITE_FILE: DEMO_PARK, REALTIME_TELEMETRY_MS: '250' });
     chrome = await launchChromium();
     mkdirSync(SHOTS, { recursive: true });

@@ -1,8 +1,8 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { publishPoints } from '@hazard/simulators';
-import { launchChromium, type TestBrowser } from '../harness/browser';
+import { builtWebDist, launchChromium, type TestBrowser } from '../harness/browser';
 import { StepLog, expectText } from '../harness/steps';
 import { freePort } from '../harness/services';
 import { startTestServer, TEST_PASSWORD, type TestServer } from '../../server/test/medium/helpers';
@@ -15,11 +15,7 @@ describe('wall page in a real headless Chromium', () => {
   let chrome: TestBrowser;
 
   beforeAll(async () => {
-    if (!existsSync(join(WEB_DIST, 'index.html'))) {
-      throw new Error(
-        `web app not built (${WEB_DIST}/index.html missing): run the test command, or 'pnpm build' first`,
-      );
-    }
+    builtWebDist();
     server = await startTestServer({ WEB_DIST, REALTIME_TELEMETRY_MS: '250' });
     chrome = await launchChromium();
     mkdirSync(SHOTS, { recursive: true });

@@ -1,7 +1,7 @@
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { ensureBinary } from './services';
 
 /** Flags for Debian's Chromium on a closed network, as root, headless (see the env skill's node.md). */
@@ -45,4 +45,13 @@ export async function launchChromium(): Promise<TestBrowser> {
       rmSync(profile, { recursive: true, force: true });
     },
   };
+}
+
+/** The built web app the server serves in browser tests; fails naming the fix when it was not built. */
+export function builtWebDist(): string {
+  const dist = resolve(__dirname, '../../web/dist');
+  if (!existsSync(join(dist, 'index.html'))) {
+    throw new Error(`web app not built (${dist}/index.html missing): run the test command, or 'pnpm build' first`);
+  }
+  return dist;
 }

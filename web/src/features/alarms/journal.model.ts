@@ -1,5 +1,30 @@
-import type { AlarmEvent } from '@hazard/server/contracts';
+import type { AlarmEvent, AlarmTransitionKind } from '@hazard/server/contracts';
 import type { JournalQuery } from './alarms.api';
+
+/**
+ * Every transition kind, for the kind filter. A copy of the contracts' ALARM_TRANSITION_KINDS (the web imports the
+ * contracts as types only: their runtime pulls zod in), held to the union by the check below.
+ */
+export const JOURNAL_KINDS = [
+  'raise',
+  'escalate',
+  'deescalate',
+  'return',
+  'ack',
+  'reset',
+  'shelve',
+  'unshelve',
+  'suppress',
+  'unsuppress',
+  'out_of_service',
+  'return_to_service',
+  'chatter',
+  'notify',
+] as const satisfies readonly AlarmTransitionKind[];
+/** Compiles only while JOURNAL_KINDS lists every kind: a new kind in the contract must appear in the filter. */
+export const JOURNAL_KINDS_COMPLETE: [Exclude<AlarmTransitionKind, (typeof JOURNAL_KINDS)[number]>] extends [never]
+  ? true
+  : never = true;
 
 const pad2 = (n: number): string => String(n).padStart(2, '0');
 
