@@ -19,13 +19,20 @@ export interface ProcessSample {
   eldMaxMs: number;
   /** Over everything since the last `markSteady()`, ms. */
   steadyEldP99Ms: number;
+  /**
+   * On every `gcEveryMs`-th sample only: RSS and heap right after a full GC forced by the sampler, i.e. what the
+   * server holds on to. A leak shows here; the plain RSS above also carries the garbage of the last few seconds.
+   */
+  gcRssBytes?: number;
+  gcHeapUsedBytes?: number;
 }
 
 /**
  * Runs in the server process before main.js (`--require`): samples RSS and the event-loop delay with
- * `perf_hooks.monitorEventLoopDelay` and sends them over the IPC channel. The server itself is as shipped.
+ * `perf_hooks.monitorEventLoopDelay` and sends them over the IPC channel; every `gcEveryMs` it also forces a full GC
+ * (`--expose-gc`) and samples again after it. The server itself is as shipped.
  */
-function preloadSource(sampleMs: number): string {
+function preloadSource(sampleMs: number, gcEveryMs: number): string {
   return `'use strict';
 const { monitorEventLoopDelay } = require('node:perf_hooks');
 const windowH = monitorEventLoopDelay({ resolution: 10 });
@@ -34,11 +41,20 @@ windowH.enable();
 steadyH.enable();
 const ms = (ns) => ns / 1e6;
 process.on('message', (m) => { if (m === 'steady') steadyH.reset(); });
+let lastGcAt = Date.now();
 setInterval(() => {
   const mem = process.memoryUsage();
-  process.send && process.send({ atEpochMs: Date.now(), rssBytes: mem.rss, heapUsedBytes: mem.heapUsed,
-    eldP99Ms: ms(windowH.percentile(99)), eldMaxMs: ms(windowH.max), steadyEldP99Ms: ms(steadyH.percentile(99)) });
+  const sample = { atEpochMs: Date.now(), rssBytes: mem.rss, heapUsedBytes: mem.heapUsed,
+    eldP99Ms: ms(windowH.percentile(99)), eldMaxMs: ms(windowH.max), steadyEldP99Ms: ms(steadyH.percentile(99)) };
   windowH.reset();
+  if (typeof gc === 'function' && Date.now() - lastGcAt >= ${gcEveryMs} - ${sampleMs} / 2) {
+    lastGcAt = Date.now();
+    gc();
+    const after = process.memoryUsage();
+    sample.gcRssBytes = after.rss;
+    sample.gcHeapUsedBytes = after.heapUsed;
+  }
+  process.send && process.send(sample);
 }, ${sampleMs}).unref();
 `;
 }
@@ -78,15 +94,27 @@ export class ServerProcess {
     });
   }
 
-  static async start(env: Record<string, string>, sampleMs: number, timeoutMs = 60_000): Promise<ServerProcess> {
+  static async start(
+    env: Record<string, string>,
+    sampleMs: number,
+    gcEveryMs: number,
+    timeoutMs = 60_000,
+  ): Promise<ServerProcess> {
     const mainJs = requireBuiltServer();
     const dir = mkdtempSync(join(tmpdir(), 'hazard-soak-'));
     const preload = join(dir, 'sampler.cjs');
-    writeFileSync(preload, preloadSource(sampleMs));
+    writeFileSync(preload, preloadSource(sampleMs, gcEveryMs));
     const port = await freePort();
+    // BENCH_CPU_PROFILE_DIR: a V8 CPU profile of the whole run, written when the server exits (test/bench/profile-top.mjs).
+    const profileDir = process.env.BENCH_CPU_PROFILE_DIR;
     const child = fork(mainJs, [], {
       cwd: SERVER_ROOT,
-      execArgv: ['--require', preload],
+      execArgv: [
+        '--expose-gc',
+        '--require',
+        preload,
+        ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${resolve(profileDir)}`] : []),
+      ],
       env: {
         PATH: process.env.PATH ?? '',
         HOST: '127.0.0.1',

@@ -127,6 +127,12 @@ export const AppConfigSchema = z.object({
   STATS_MAX_EVENTS: int(1000, 10_000_000, 100_000),
   /** Risk: an SIS bypass older than this many minutes is standing and forces at least orange (docs/risk-model.md). */
   RISK_SIS_BYPASS_LONG_MIN: int(1, 10_080, 480),
+  /**
+   * Risk: shortest time between two recomputes set off by alarm transitions, ms. The first transition of a burst is
+   * assessed at once; the rest of an alarm flood is folded into one push per window, not one per alarm (a flood of
+   * 100 alarms/s on a source of 100 alarms would otherwise push its whole reason list 100 times a second).
+   */
+  RISK_PUSH_MIN_MS: int(0, 5_000, 250),
   /** Risk: days of stored risk changes kept in DATA_DIR/risk.sqlite (SAWS Order 40 Art. 13 asks records ≥ 30 days). */
   RISK_RETENTION_DAYS: int(30, 36_500, 365),
   /** Users file (JSON: username, role, bcrypt hash; `pnpm user:add` writes it). Unset: DATA_DIR/users.json. */

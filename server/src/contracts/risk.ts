@@ -31,7 +31,9 @@ export type RiskReasonCode =
   | 'data_stale'
   | 'bad_quality'
   | 'alarm_shelved'
-  | 'alarm_out_of_service';
+  | 'alarm_out_of_service'
+  /** The least reasons beyond MAX_SOURCE_REASONS, folded into one with their points summed. */
+  | 'more';
 
 /** One reason behind a level: how many points it cost and, where it forces one, the least level it allows. */
 export interface RiskReason {

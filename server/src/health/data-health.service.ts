@@ -12,8 +12,10 @@ const DAY_MS = 86_400_000;
 /**
  * Rows per store transaction. A 20 000-tag park rewrites 40 000 rows a tick (250–850 ms of SQLite on a busy
  * 2-core box); in chunks with the event loop free in between, MQTT messages never wait behind it (DESIGN.md §2).
+ * A chunk of 2,000 rows held the loop 70–210 ms in the soak bench's CPU profile (the commit included); 250 rows keep
+ * each under the 20 ms event-loop target.
  */
-const PERSIST_CHUNK_ROWS = 2000;
+const PERSIST_CHUNK_ROWS = 250;
 
 /**
  * Data health of the site (docs/data-health.md): last-seen and staleness per tag, gateway online state, `seq` gaps

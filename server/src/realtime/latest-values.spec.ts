@@ -66,4 +66,26 @@ describe(LatestValues.name, () => {
     expect(all['LI-1']).toEqual({ v: 5, q: 'good', ts: 1000 });
     expect(changed['LI-1']).toEqual({ v: 5, q: 'good', ts: 1000 });
   });
+
+  it('hands out at most max changed values a call, oldest changes first, and keeps the rest for the next', () => {
+    for (let i = 1; i <= 5; i++) sut.update(point(`LI-${i}`, 1000, i));
+
+    expect(Object.keys(sut.takeChanged(2))).toEqual(['LI-1', 'LI-2']);
+    expect(sut.changedCount).toBe(3);
+    sut.update(point('LI-1', 2000, 9));
+    expect(Object.keys(sut.takeChanged(2))).toEqual(['LI-3', 'LI-4']);
+    expect(sut.takeChanged(2)).toEqual({
+      'LI-5': { v: 5, q: 'good', ts: 1000 },
+      'LI-1': { v: 9, q: 'good', ts: 2000 },
+    });
+    expect(sut.changedCount).toBe(0);
+  });
+
+  it('forgets what changed on discardChanged, and keeps the values themselves', () => {
+    sut.update(point('LI-1', 1000, 5));
+    sut.discardChanged();
+
+    expect(sut.takeChanged()).toEqual({});
+    expect(sut.get('LI-1')).toEqual({ v: 5, q: 'good', ts: 1000 });
+  });
 });

@@ -5,7 +5,7 @@ import type { LatestValue, SamplePoint } from '../contracts';
 @Injectable()
 export class LatestValues {
   private readonly values = new Map<string, LatestValue>();
-  private dirty = new Set<string>();
+  private readonly dirty = new Set<string>();
 
   /** Keeps the newest sample per tag; an out-of-order older sample does not overwrite a newer one. */
   update(p: SamplePoint): void {
@@ -32,17 +32,31 @@ export class LatestValues {
     return out;
   }
 
-  /** Values changed since the previous call; empty object when nothing changed. */
-  takeChanged(): Record<string, LatestValue> {
+  /**
+   * Values changed since they were last taken, at most `max` of them (the oldest changes first); the rest stay
+   * changed for the next call. Empty object when nothing changed.
+   */
+  takeChanged(max = Number.POSITIVE_INFINITY): Record<string, LatestValue> {
     const out: Record<string, LatestValue> = {};
-    if (this.dirty.size === 0) return out;
-    const dirty = this.dirty;
-    this.dirty = new Set();
-    for (const tag of dirty) {
+    let taken = 0;
+    for (const tag of this.dirty) {
+      if (taken >= max) break;
+      this.dirty.delete(tag);
+      taken++;
       const v = this.values.get(tag);
       if (v) out[tag] = { ...v };
     }
     return out;
+  }
+
+  /** How many tags changed since they were last taken. */
+  get changedCount(): number {
+    return this.dirty.size;
+  }
+
+  /** Forgets which tags changed (nobody is watching: a screen that connects gets everything in its snapshot). */
+  discardChanged(): void {
+    this.dirty.clear();
   }
 
   get size(): number {

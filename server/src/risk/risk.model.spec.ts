@@ -1,5 +1,13 @@
 import type { Alarm, SourceRisk } from '../contracts';
-import { aggregate, assessSource, durationZh, levelOfScore, riskChanged, type SourceRiskInput } from './risk.model';
+import {
+  MAX_SOURCE_REASONS,
+  aggregate,
+  assessSource,
+  durationZh,
+  levelOfScore,
+  riskChanged,
+  type SourceRiskInput,
+} from './risk.model';
 
 const NOW = 1_800_000_000_000;
 const HOUR = 3_600_000;
@@ -190,8 +198,39 @@ describe(assessSource.name, () => {
 
     const sut = assessSource(input({ grade: 3, alarms: flood }));
 
-    expect(sut.reasons.filter((r) => r.code === 'alarm').reduce((s, r) => s + r.points, 0)).toBe(60);
+    const alarmPoints = sut.reasons.filter((r) => r.code === 'alarm' || r.code === 'more');
+    expect(alarmPoints.reduce((s, r) => s + r.points, 0)).toBe(60);
     expect(sut.score).toBe(39);
+  });
+
+  it(`carries at most ${MAX_SOURCE_REASONS} reasons: the least are folded into one, and the points still add up`, () => {
+    const flood = Array.from({ length: 30 }, (_, i) =>
+      alarm({ tag: `GIA-${i}`, priority: i === 29 ? 1 : 3, state: i % 2 === 0 ? 'acked' : 'unacked' }),
+    );
+    const sis = [{ id: 'SIS-1', name: '联锁', state: 'bypassed' as const, sinceMs: NOW - HOUR }];
+
+    const sut = assessSource(input({ grade: 2, gradeR: 120, alarms: flood, sis }));
+
+    expect(sut.reasons).toHaveLength(MAX_SOURCE_REASONS);
+    // The worst stay named: the priority-1 alarm and the bypass hold floors; the grade is always last.
+    expect(
+      sut.reasons
+        .slice(0, 2)
+        .map((r) => r.ref)
+        .sort(),
+    ).toEqual(['GIA-29', 'SIS-1']);
+    expect(sut.reasons.at(-1)!.code).toBe('grade');
+    const more = sut.reasons.at(-2)!;
+    expect(more).toMatchObject({ code: 'more', params: { count: 31 - (MAX_SOURCE_REASONS - 2) } });
+    expect(more.text).toMatch(/^另有 21 项（共扣 [\d.]+ 分），详见报警列表$/);
+    const deducted = sut.reasons.reduce((s, r) => s + r.points, 0);
+    expect(Math.max(0, Math.round((100 - deducted) * 10) / 10)).toBe(sut.score);
+  });
+
+  it('leaves a short list as it is', () => {
+    const sut = assessSource(input({ alarms: [alarm(), alarm({ tag: 'GIA-2', key: 'GIA-2:hi' })] }));
+
+    expect(sut.reasons.map((r) => r.code)).toEqual(['alarm', 'alarm', 'grade']);
   });
 });
 

@@ -12,7 +12,15 @@ import { CONDITION_TEXT } from '../rules/rule';
  * a few points of its own, so that a quiet 一级 source is blue but closer to yellow than a quiet 四级 one.
  * Every deduction and floor is a reason with its text.
  */
-export const RISK_MODEL_VERSION = 'risk-1 (2026-12-01)';
+export const RISK_MODEL_VERSION = 'risk-1.1 (2026-12-01)';
+
+/**
+ * Most reasons a source carries, the grade included. Beyond, the least are folded into one `more` reason with their
+ * points summed, so the points still add up to the score. A source in an alarm flood otherwise carried one reason per
+ * alarm, and every `risk` push its whole growing list (the fan-out bench: 100 alarms a source, 10 sources, 200
+ * screens); the alarm list, not the risk reasons, is where each alarm is handled.
+ */
+export const MAX_SOURCE_REASONS = 12;
 
 /** Score bands of 应急〔2018〕19号: red below 60, orange below 75, yellow below 90, blue from 90. */
 export const SCORE_BANDS: readonly { below: number; level: RiskLevel }[] = [
@@ -293,10 +301,27 @@ export function assessSource(input: SourceRiskInput, opts: RiskModelOptions = DE
     level,
     score,
     grade: input.grade,
-    reasons,
+    reasons: foldReasons(reasons),
     computedAt: input.nowMs,
     modelVersion: RISK_MODEL_VERSION,
   };
+}
+
+/** Keeps the worst MAX_SOURCE_REASONS - 1 and the grade; the rest become one `more` reason (sorted input). */
+function foldReasons(sorted: RiskReason[]): RiskReason[] {
+  if (sorted.length <= MAX_SOURCE_REASONS) return sorted;
+  const grade = sorted.at(-1)?.code === 'grade' ? sorted.at(-1) : undefined;
+  const live = grade ? sorted.slice(0, -1) : sorted;
+  const keep = live.slice(0, MAX_SOURCE_REASONS - (grade ? 2 : 1));
+  const folded = live.slice(keep.length);
+  const points = Math.round(folded.reduce((sum, r) => sum + r.points, 0) * 10) / 10;
+  const more: RiskReason = {
+    code: 'more',
+    points,
+    text: `另有 ${folded.length} 项（共扣 ${points} 分），详见报警列表`,
+    params: { count: folded.length, points },
+  };
+  return grade ? [...keep, more, grade] : [...keep, more];
 }
 
 function rank(r: RiskReason): number {

@@ -65,6 +65,8 @@ export class RiskService implements OnModuleInit, OnModuleDestroy {
   private readonly opts: RiskModelOptions;
   private timer: NodeJS.Timeout | undefined;
   private scheduled = false;
+  /** When the last recompute ran (performance clock, ms): the throttle of alarm-driven recomputes counts from it. */
+  private lastRecomputeAtMs = Number.NEGATIVE_INFINITY;
   private lastSeq = 0;
   private lastComputedAt = 0;
 
@@ -149,14 +151,21 @@ export class RiskService implements OnModuleInit, OnModuleDestroy {
     return this.current.get(id);
   }
 
-  /** Recomputes after the current burst of alarm transitions (one pass for a flood, not one per alarm). */
+  /**
+   * Recomputes after the current burst of alarm transitions: at once when the last recompute is at least
+   * RISK_PUSH_MIN_MS old, else at the end of that window, so an alarm flood costs one pass and one push per window
+   * whatever its rate, and a lone alarm is never delayed.
+   */
   private schedule(): void {
     if (this.scheduled) return;
     this.scheduled = true;
-    setImmediate(() => {
+    const run = (): void => {
       this.scheduled = false;
       this.recompute(Date.now());
-    });
+    };
+    const waitMs = this.lastRecomputeAtMs + this.config.RISK_PUSH_MIN_MS - performance.now();
+    if (waitMs <= 0) setImmediate(run);
+    else setTimeout(run, waitMs).unref();
   }
 
   /** Assesses every source; pushes the ones whose picture changed. Exposed for tests. */
@@ -174,6 +183,7 @@ export class RiskService implements OnModuleInit, OnModuleDestroy {
       this.current.set(plan.sourceId, next);
     }
     this.lastComputedAt = nowMs;
+    this.lastRecomputeAtMs = performance.now();
     if (changed.length > 0) {
       this.keep(changed, nowMs);
       this.lastSeq++;

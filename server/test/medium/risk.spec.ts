@@ -90,3 +90,48 @@ describe('dynamic risk (demo park, embedded broker and store)', () => {
     expect(((await res.json()) as { message: string }).message).toContain('"nope"');
   });
 });
+
+/** An alarm flood is folded into one risk push per RISK_PUSH_MIN_MS window; a lone alarm is never held back. */
+describe('risk pushes during an alarm flood (RISK_PUSH_MIN_MS)', () => {
+  const WINDOW_MS = 1500;
+  let sut: TestServer;
+  let probe: RealtimeProbe;
+  const risks: { atMs: number; event: RiskEvent }[] = [];
+
+  beforeAll(async () => {
+    sut = await startTestServer({ SITE_FILE: PARK, RISK_PUSH_MIN_MS: String(WINDOW_MS) });
+    probe = RealtimeProbe.of(sut);
+    probe.socket.on('risk', (event) => risks.push({ atMs: Date.now(), event }));
+    await probe.firstSnapshot();
+  });
+
+  afterAll(async () => {
+    probe?.close();
+    await sut?.stop();
+  });
+
+  it('pushes the first alarm at once, folds the rest of the flood into one push, and misses no alarm of it', async () => {
+    // Wait out the window of the start-up recompute, so the first alarm meets a quiet window.
+    await new Promise((r) => setTimeout(r, WINDOW_MS + 200));
+    // Above each tank's HH, inside its range.
+    const highs: Record<string, number> = { 'LIA-101': 15, 'LIA-102': 15, 'LIA-103': 13.5, 'LIA-104': 11.5 };
+    const tags = Object.keys(highs);
+    const startMs = Date.now();
+    await publishTelemetry(sut.mqttUrl, { ts: startMs, points: [{ tag: 'GIA-201', v: 55 }] });
+    await waitFor(() => risks.length >= 1, 5000, 'the first risk push');
+    const firstLatencyMs = risks[0]!.atMs - startMs;
+    // The leading edge: well inside the window, i.e. not held for it.
+    expect(firstLatencyMs).toBeLessThan(WINDOW_MS / 2);
+    // The flood: one message per level tag, each above its HH, inside the window that the first push opened.
+    for (const tag of tags) await publishTelemetry(sut.mqttUrl, { ts: Date.now(), points: [{ tag, v: highs[tag]! }] });
+    await waitFor(() => probe.alarms.filter((a) => a.event.transition === 'raise').length >= 5, 5000, 'five raises');
+    await waitFor(() => risks.length >= 2, WINDOW_MS + 3000, 'the trailing risk push');
+    // Held to the end of the window: four bursts, at most two pushes (the window's end, and the once-a-second tick
+    // that may fall inside it), where one push per burst would be four; the last carries every alarm of the flood.
+    await new Promise((r) => setTimeout(r, WINDOW_MS + 300));
+    expect(risks.length).toBeLessThanOrEqual(3);
+    const tf01 = risks.at(-1)!.event.sources.find((s) => s.sourceId === 'tf01')!;
+    const refs = new Set(tf01.reasons.map((r) => r.ref));
+    for (const tag of ['GIA-201', ...tags]) expect(refs).toContain(tag);
+  });
+});

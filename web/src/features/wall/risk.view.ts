@@ -121,6 +121,9 @@ export function reasonText(r: RiskReason, ctx: ReasonContext): string {
     case 'bad_quality':
       body = t('reason.badQuality', { tags: str(p.tags) });
       break;
+    case 'more':
+      body = t('reason.more', { count: str(p.count), points: str(p.points) });
+      break;
     default:
       return r.text;
   }
