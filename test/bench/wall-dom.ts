@@ -17,7 +17,10 @@ export interface DomLatencyOptions {
   highValue: number;
   transitions: number;
   gapMs: number;
+  /** Longest wait for a raise to show (a longer one fails the run). */
   timeoutMs: number;
+  /** Longest wait for the untimed return and acknowledgement between raises. */
+  resetTimeoutMs: number;
 }
 
 /**
@@ -141,14 +144,14 @@ export async function measureDomLatency(
         qos: 1,
       });
       latencies.push((await appeared) - sentAtMs);
-      const gone = wall.next(false, opts.timeoutMs);
+      const gone = wall.next(false, opts.resetTimeoutMs);
       await client.publishAsync(
         opts.topic,
         JSON.stringify({ ts: Date.now() + 1, points: [{ tag: opts.tag, v: opts.lowValue }] }),
         { qos: 1 },
       );
       // The return must be processed before the ack, or the ack would leave an active acked alarm (still a row).
-      await waitForState(server, opts.tag, 'rtn_unacked', opts.timeoutMs);
+      await waitForState(server, opts.tag, 'rtn_unacked', opts.resetTimeoutMs);
       const ack = await server.request(`/api/alarms/${key}/ack`, {
         method: 'POST',
         as: 'operator',

@@ -11,6 +11,7 @@ import type { Namespace, Socket } from 'socket.io';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import {
   REALTIME_NAMESPACE,
+  type AlarmEvent,
   type AuthUser,
   type ClientToServerEvents,
   type RealtimeAuthErrorData,
@@ -21,6 +22,7 @@ import { AlarmService } from '../alarms/alarm.service';
 import { RiskService } from '../risk/risk.service';
 import { AuthService } from '../auth/auth.service';
 import { SiteService } from '../site/site.service';
+import { coalesceFrames } from './frame-coalescing';
 import { LatestValues } from './latest-values';
 import { StreamSequence } from './stream-sequence';
 
@@ -60,6 +62,11 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnAp
   private timer: NodeJS.Timeout | undefined;
   /** A push is still sending its pieces. */
   private pushing = false;
+  /** Alarm events of the current window, in `seq` order, not yet sent. */
+  private pendingAlarms: AlarmEvent[] = [];
+  private alarmFlushScheduled = false;
+  /** When alarm events were last sent (performance clock, ms). */
+  private lastAlarmFlushAtMs = Number.NEGATIVE_INFINITY;
   private readonly expiryTimers = new Map<string, NodeJS.Timeout>();
 
   constructor(
@@ -82,15 +89,18 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnAp
         return;
       }
       socket.data = { user: check.user, expiresAtMs: check.expiresAtMs };
+      // Whatever is pending goes to the screens already connected, before this one joins and takes its snapshot.
+      this.flushAlarms();
       next();
     });
-    this.alarms.addListener((event) => this.nsp.emit('alarm', event));
+    this.alarms.addListener((event) => this.queueAlarm(event));
     this.risk.addListener((event) => this.nsp.emit('risk', event));
     this.timer = setInterval(() => this.pushTelemetry(), this.config.REALTIME_TELEMETRY_MS);
     this.timer.unref();
   }
 
   handleConnection(client: RealtimeSocket): void {
+    coalesceFrames(client.conn);
     this.expireAt(client, client.data.expiresAtMs);
     client.once('disconnect', () => {
       clearTimeout(this.expiryTimers.get(client.id));
@@ -104,7 +114,9 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnAp
     client.emit('snapshot', this.snapshot());
   }
 
+  /** Also sends the pending alarm events first, so that the snapshot's `seq` never runs ahead of what was sent. */
   snapshot(): SnapshotEvent {
+    this.flushAlarms();
     return {
       seq: this.sequence.current,
       serverTime: Date.now(),
@@ -113,6 +125,33 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnAp
       latest: this.latest.all(),
       risk: this.risk.overview(),
     };
+  }
+
+  /**
+   * The first alarm event after a quiet REALTIME_ALARM_WINDOW_MS goes out at once (after the current burst of
+   * transitions); later ones wait for the end of the window and go together, in order.
+   */
+  private queueAlarm(event: AlarmEvent): void {
+    const windowMs = this.config.REALTIME_ALARM_WINDOW_MS;
+    if (windowMs === 0) {
+      this.nsp.emit('alarm', event);
+      return;
+    }
+    this.pendingAlarms.push(event);
+    if (this.alarmFlushScheduled) return;
+    this.alarmFlushScheduled = true;
+    const waitMs = this.lastAlarmFlushAtMs + windowMs - performance.now();
+    if (waitMs <= 0) setImmediate(() => this.flushAlarms());
+    else setTimeout(() => this.flushAlarms(), waitMs).unref();
+  }
+
+  private flushAlarms(): void {
+    this.alarmFlushScheduled = false;
+    if (this.pendingAlarms.length === 0) return;
+    const events = this.pendingAlarms;
+    this.pendingAlarms = [];
+    this.lastAlarmFlushAtMs = performance.now();
+    for (const e of events) this.nsp.emit('alarm', e);
   }
 
   /** Changed values to every screen, in pieces of TELEMETRY_VALUES_PER_EVENT with the event loop free between them. */
@@ -154,6 +193,7 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnAp
   }
 
   onApplicationShutdown(): void {
+    this.flushAlarms();
     if (this.timer) clearInterval(this.timer);
     for (const t of this.expiryTimers.values()) clearTimeout(t);
     this.expiryTimers.clear();
