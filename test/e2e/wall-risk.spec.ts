@@ -4,6 +4,7 @@ import type { Page } from 'playwright-core';
 import type { SiteModel, TelemetryPoint } from '@hazard/server/contracts';
 import { publishPoints } from '@hazard/simulators';
 import { loadSiteFile } from '../../server/src/site';
+import { nowMs, watchAppearance } from '../harness/appearance';
 import { builtWebDist, launchChromium, type TestBrowser } from '../harness/browser';
 import { listVisibility, type ListVisibility } from '../harness/clipping';
 import { StepLog, expectText } from '../harness/steps';
@@ -136,12 +137,32 @@ describe('park risk map and hazard-source page in a real headless Chromium', () 
       await page.screenshot({ path: join(SHOTS, 'wall-1920-quiet.png') });
     });
 
+    const alarmRow = await watchAppearance(page, '[data-testid="alarm-row"][data-tag="GIA-201"]');
+    const recoloured = await watchAppearance(
+      page,
+      ['orange', 'red'].map((l) => `[data-testid="risk-source"][data-source="tf01"][data-risk-level="${l}"]`).join(),
+    );
+    // From just before the publish (its MQTT connect included): the page has long been loaded and live.
+    const publishedAtMs = nowMs();
     await steps.run('publish an SIS-101 bypass and GIA-201 at 55 %LEL (above its second alarm, 50)', () =>
       publishPoints(server.mqttUrl, 'bjpc', 'tf01', [
         { tag: 'SIS-101', v: 'bypassed' },
         { tag: 'GIA-201', v: 55 },
       ]),
     );
+    await steps.run('see the GIA-201 alarm and tf01 change colour within one second of the publish', async () => {
+      const row = await alarmRow.appeared(20_000);
+      const colour = await recoloured.appeared(20_000);
+      const rowMs = row.frameAtMs - publishedAtMs;
+      const colourMs = colour.frameAtMs - publishedAtMs;
+      process.stderr.write(
+        `[wall-risk e2e] after the publish: GIA-201 alarm row painted at ${rowMs.toFixed(0)} ms ` +
+          `(in the DOM at ${(row.domAtMs - publishedAtMs).toFixed(0)} ms), tf01 recoloured at ${colourMs.toFixed(0)} ms\n`,
+      );
+      // The issue's bound: an alarm published over MQTT is on the wall within one second, its source recoloured.
+      expect(rowMs).toBeLessThanOrEqual(1000);
+      expect(colourMs).toBeLessThanOrEqual(1000);
+    });
     await steps.run('see tf01 change colour on the map with the reasons', async () => {
       await waitUntil(async () => {
         const level = await tf01.getAttribute('data-risk-level');
