@@ -2,6 +2,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Page } from 'playwright-core';
 import { publishPoints } from '@hazard/simulators';
+import { nowMs, watchAppearance } from '../harness/appearance';
 import { builtWebDist, launchChromium, type TestBrowser } from '../harness/browser';
 import { StepLog, expectText } from '../harness/steps';
 import { startTestServer, TEST_PASSWORD, type TestServer } from '../../server/test/medium/helpers';
@@ -49,6 +50,10 @@ describe('duty console, journal and statistics in a real headless Chromium', () 
       await page.locator('[data-testid="sound-control"]:not([data-sound="locked"])').waitFor({ timeout: 10_000 });
     });
 
+    const liaAppearance = await watchAppearance(page, '[data-testid="console-alarm-row"][data-tag="LIA-101"]');
+    const sisAppearance = await watchAppearance(page, '[data-testid="console-alarm-row"][data-tag="SIS-101"]');
+    // From just before the publish (its MQTT connect included): the page has long been loaded and live.
+    const publishedAtMs = nowMs();
     await steps.run('publish LIA-101 above HH and a trip of SIS-101', () =>
       publishPoints(server.mqttUrl, 'bjpc', 'tf01', [
         { tag: 'LIA-101', v: 14.6 },
@@ -58,6 +63,21 @@ describe('duty console, journal and statistics in a real headless Chromium', () 
     const lia = page.locator('[data-testid="console-alarm-row"][data-tag="LIA-101"]');
     const sis = page.locator('[data-testid="console-alarm-row"][data-tag="SIS-101"]');
     const banner = page.locator('[data-testid="urgent-banner"]');
+    await steps.run('see both alarm rows within one second of the publish', async () => {
+      for (const [tag, appearance] of [
+        ['LIA-101', liaAppearance],
+        ['SIS-101', sisAppearance],
+      ] as const) {
+        const { domAtMs, frameAtMs } = await appearance.appeared(20_000);
+        const shownMs = frameAtMs - publishedAtMs;
+        process.stderr.write(
+          `[console e2e] ${tag} alarm row painted ${shownMs.toFixed(0)} ms after the publish ` +
+            `(in the DOM at ${(domAtMs - publishedAtMs).toFixed(0)} ms)\n`,
+        );
+        // The issue's bound: an alarm published over MQTT appears on the console within one second.
+        expect(shownMs).toBeLessThanOrEqual(1000);
+      }
+    });
     await steps.run('see both rows flashing, the P1 banner and the horn sounding P1', async () => {
       await lia.waitFor({ timeout: 20_000 });
       await sis.waitFor({ timeout: 20_000 });
