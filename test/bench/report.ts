@@ -591,6 +591,9 @@ export function renderPerformanceDoc(r: BenchResults): string {
       'tenth of the counts and durations (a 1-minute soak) and writes only `test/bench/results/`; ' +
       '`BENCH_DOM_LOAD_POINTS_PER_S` sets the DOM case’s load basis when the run measured no throughput.',
     '',
+    'Where a target was missed, the CPU profiles of the hot path, what they showed, what was changed and the figures ' +
+      'before and after are in docs/performance-profiles.md.',
+    '',
     renderTables(r),
     '',
     '### What the figures mean',

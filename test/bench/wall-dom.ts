@@ -143,7 +143,12 @@ export async function measureDomLatency(
       client.publish(opts.topic, JSON.stringify({ ts: Date.now(), points: [{ tag: opts.tag, v: opts.highValue }] }), {
         qos: 1,
       });
-      latencies.push((await appeared) - sentAtMs);
+      latencies.push(
+        await appeared.then(
+          (atMs) => atMs - sentAtMs,
+          (err: Error) => explain(err, server, wall, opts.tag, i),
+        ),
+      );
       const gone = wall.next(false, opts.resetTimeoutMs);
       await client.publishAsync(
         opts.topic,
@@ -174,6 +179,32 @@ export async function measureDomLatency(
     p99Ms: quantile(latencies, 0.99),
     maxMs: Math.max(...latencies),
   };
+}
+
+/** A raise that did not show: says what the server and the page held then, so that a failed run tells why. */
+async function explain(
+  err: Error,
+  server: TestServer,
+  wall: WallUnderTest,
+  tag: string,
+  raise: number,
+): Promise<never> {
+  const alarm = server.app
+    .get(AlarmService)
+    .list('all')
+    .find((a) => a.key === `${tag}:hi`);
+  const page = await wall.page
+    .evaluate(
+      `(() => ({
+      connection: document.querySelector('[data-testid="connection-status"]')?.getAttribute('data-state'),
+      rows: [...document.querySelectorAll('[data-testid="alarm-row"]')].map((r) => r.getAttribute('data-tag') + ':' + r.getAttribute('data-state')).slice(0, 10),
+    }))()`,
+    )
+    .catch((e: Error) => ({ unreadable: e.message }));
+  throw new Error(
+    `${err.message} (raise ${raise + 1}; server: ${alarm ? `${alarm.state}, active ${alarm.active}` : 'no such alarm'}; ` +
+      `page: ${JSON.stringify(page)})`,
+  );
 }
 
 /** Polls the alarm list in-process (an HTTP poll would add requests to the loop being measured). */

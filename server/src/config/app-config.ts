@@ -102,11 +102,17 @@ export const AppConfigSchema = z.object({
   /** Interval of throttled `telemetry` pushes over socket.io. */
   REALTIME_TELEMETRY_MS: int(50, 10_000, 500),
   /**
-   * Alarm events to screens: the first after a quiet spell goes at once; during a burst the rest are sent together at
-   * the end of this window, each screen's frames in one socket write (0: every event on its own, at once). Each event
-   * stays its own `alarm` with its `seq` (DESIGN.md §3); only the writes are fewer.
+   * Alarm events to many screens: with at least REALTIME_ALARM_WINDOW_MIN_CLIENTS connected, the first event after a
+   * quiet spell goes at once and the rest of a burst together at the end of this window, each screen's frames in one
+   * socket write (0: every event on its own, at once). Each event stays its own `alarm` with its `seq` (DESIGN.md §3);
+   * only the writes are fewer.
    */
   REALTIME_ALARM_WINDOW_MS: int(0, 5000, 50),
+  /**
+   * Screens from which on alarm bursts are windowed. An event costs one socket write per screen: with the few screens
+   * of one control room sending at once costs nothing, and holding back would only add latency.
+   */
+  REALTIME_ALARM_WINDOW_MIN_CLIENTS: int(1, 1_000_000, 20),
   /** Data health: a tag whose last value is older than this many seconds is stale, unless its `maxAgeS` says otherwise. */
   DATA_STALE_S: int(1, 86_400, 60),
   /** Data health: interval of the 在线率 sample tick (one minute; shorter only in tests). */

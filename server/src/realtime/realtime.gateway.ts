@@ -128,12 +128,16 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnAp
   }
 
   /**
-   * The first alarm event after a quiet REALTIME_ALARM_WINDOW_MS goes out at once (after the current burst of
-   * transitions); later ones wait for the end of the window and go together, in order.
+   * With many screens, the first alarm event after a quiet REALTIME_ALARM_WINDOW_MS goes out at once (after the
+   * current burst of transitions); later ones wait for the end of the window and go together, in order. With few,
+   * each goes at once (unless a window is still open: order first).
    */
   private queueAlarm(event: AlarmEvent): void {
     const windowMs = this.config.REALTIME_ALARM_WINDOW_MS;
-    if (windowMs === 0) {
+    if (
+      windowMs === 0 ||
+      (this.clientCount < this.config.REALTIME_ALARM_WINDOW_MIN_CLIENTS && !this.alarmFlushScheduled)
+    ) {
       this.nsp.emit('alarm', event);
       return;
     }

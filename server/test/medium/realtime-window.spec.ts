@@ -10,7 +10,10 @@ describe('alarm events in a burst (REALTIME_ALARM_WINDOW_MS)', () => {
   let sut: TestServer;
 
   beforeAll(async () => {
-    sut = await startTestServer({ REALTIME_ALARM_WINDOW_MS: String(WINDOW_MS) });
+    sut = await startTestServer({
+      REALTIME_ALARM_WINDOW_MS: String(WINDOW_MS),
+      REALTIME_ALARM_WINDOW_MIN_CLIENTS: '1',
+    });
   });
 
   afterAll(async () => {
@@ -51,6 +54,34 @@ describe('alarm events in a burst (REALTIME_ALARM_WINDOW_MS)', () => {
     } finally {
       early.close();
       late?.close();
+    }
+  });
+});
+
+/** Below REALTIME_ALARM_WINDOW_MIN_CLIENTS screens nothing is held back: one write per screen costs nothing. */
+describe('alarm events to a few screens', () => {
+  let sut: TestServer;
+
+  beforeAll(async () => {
+    sut = await startTestServer({ REALTIME_ALARM_WINDOW_MS: '1500', REALTIME_ALARM_WINDOW_MIN_CLIENTS: '20' });
+  });
+
+  afterAll(async () => {
+    await sut?.stop();
+  });
+
+  it('sends each event at once, even in a burst', async () => {
+    const probe = RealtimeProbe.of(sut);
+    try {
+      await probe.firstSnapshot();
+      await publishTelemetry(sut.mqttUrl, { ts: Date.now(), points: [{ tag: 'LIA-101', v: 15 }] });
+      await waitFor(() => probe.alarms.length >= 1, 5000, 'the first alarm event');
+      const t1 = Date.now();
+      await publishTelemetry(sut.mqttUrl, { ts: t1, points: [{ tag: 'GIA-201', v: 60 }] });
+      await waitFor(() => probe.alarms.length >= 2, 5000, 'the second alarm event');
+      expect(probe.alarms[1]!.atMs - t1).toBeLessThan(700);
+    } finally {
+      probe.close();
     }
   });
 });
