@@ -8,7 +8,7 @@ import { launchChromium, type TestBrowser } from '../harness/browser';
 import { describeMachine } from './machine';
 import { pick, QUICK } from './mode';
 import { GENERATED_ENTERPRISE, GENERATED_LIMITS, writeGeneratedSite } from './site-gen';
-import { writeText } from './report';
+import { formatMarkdown, writeText } from './report';
 
 /**
  * Issue 6: the wall stays responsive with 2,000 tags updating at 1 Hz. Measured as the share of the page's
@@ -138,7 +138,8 @@ describe('browser: the wall with 2,000 tags at 1 Hz (issue 6)', () => {
       ].join('\n');
       process.stdout.write(`\n${md}\n`);
       writeText(join(RESULTS_DIR, 'wall-longtasks.json'), `${JSON.stringify(result, null, 2)}\n`);
-      if (!QUICK) writeText(PERFORMANCE_WEB_DOC, md);
+      // Formatted like the rest of docs/, so that a bench run never leaves the lint red.
+      if (!QUICK) writeText(PERFORMANCE_WEB_DOC, formatMarkdown(md, PERFORMANCE_WEB_DOC));
       expect(result.stillLive).toBe(true);
       expect(result.sharePct).toBeLessThan(SETTINGS.targetSharePct);
     } finally {
