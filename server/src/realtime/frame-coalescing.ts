@@ -47,3 +47,8 @@ export function coalesceFrames(conn: unknown): void {
   // A client that starts on long-polling moves to websocket later.
   if (typeof c.on === 'function') c.on('upgrade', apply);
 }
+
+/** Whether `coalesceFrames` took hold of this connection's current transport (false: engine.io's shape differed). */
+export function isCoalesced(conn: unknown): boolean {
+  return (conn as Partial<EngineConnection> | undefined)?.transport?.hazardCoalesced === true;
+}

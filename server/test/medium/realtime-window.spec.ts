@@ -1,3 +1,6 @@
+import type { Namespace } from 'socket.io';
+import { RealtimeGateway } from '../../src/realtime/realtime.gateway';
+import { isCoalesced } from '../../src/realtime/frame-coalescing';
 import { RealtimeProbe, publishTelemetry, startTestServer, waitFor, type TestServer } from './helpers';
 
 /**
@@ -51,6 +54,10 @@ describe('alarm events in a burst (REALTIME_ALARM_WINDOW_MS)', () => {
       const lateSeqs = late.alarms.map((a) => a.event.seq);
       expect(lateSeqs).toEqual(lateSeqs.map((_, i) => lateSnapshot.seq + 1 + i));
       expect(lateSnapshot.activeAlarms.map((a) => a.tag)).toEqual(expect.arrayContaining(['LIA-101', 'GIA-201']));
+      // The real engine.io's websocket transports were taken over (a changed engine.io would leave them as they are).
+      const nsp = (sut.app.get(RealtimeGateway) as unknown as { nsp: Namespace }).nsp;
+      expect(nsp.sockets.size).toBe(2);
+      expect([...nsp.sockets.values()].map((s) => isCoalesced(s.conn))).toEqual([true, true]);
     } finally {
       early.close();
       late?.close();
