@@ -135,10 +135,20 @@ export async function measureDomLatency(
     reconnectPeriod: 0,
   });
   const latencies: number[] = [];
+  // The server's part of each raise: publish → the alarm transition in the server (in-process listener), so that
+  // a slow figure says whether the server or the socket.io + browser leg was slow.
+  const serverLatencies: number[] = [];
+  let raisedAtMs: number | undefined;
+  const alarms = server.app.get(AlarmService);
+  const onAlarm = (event: { transition: string; alarm: { tag: string } }): void => {
+    if (event.alarm.tag === opts.tag && event.transition === 'raise' && raisedAtMs === undefined) raisedAtMs = nowMs();
+  };
+  alarms.addListener(onAlarm);
   const key = encodeURIComponent(`${opts.tag}:hi`);
   try {
     for (let i = 0; i < opts.transitions && keepGoing(); i++) {
       const appeared = wall.next(true, opts.timeoutMs);
+      raisedAtMs = undefined;
       const sentAtMs = nowMs();
       client.publish(opts.topic, JSON.stringify({ ts: Date.now(), points: [{ tag: opts.tag, v: opts.highValue }] }), {
         qos: 1,
@@ -149,6 +159,7 @@ export async function measureDomLatency(
           (err: Error) => explain(err, server, wall, opts.tag, i),
         ),
       );
+      if (raisedAtMs !== undefined) serverLatencies.push(raisedAtMs - sentAtMs);
       const gone = wall.next(false, opts.resetTimeoutMs);
       await client.publishAsync(
         opts.topic,
@@ -167,6 +178,7 @@ export async function measureDomLatency(
       await sleep(opts.gapMs);
     }
   } finally {
+    alarms.removeListener(onAlarm);
     await client.endAsync();
   }
   return {
@@ -178,6 +190,8 @@ export async function measureDomLatency(
     p95Ms: quantile(latencies, 0.95),
     p99Ms: quantile(latencies, 0.99),
     maxMs: Math.max(...latencies),
+    serverP50Ms: quantile(serverLatencies, 0.5),
+    serverP99Ms: quantile(serverLatencies, 0.99),
   };
 }
 

@@ -88,6 +88,11 @@ export class AlarmService implements OnModuleInit, OnModuleDestroy {
     this.listeners.push(listener);
   }
 
+  removeListener(listener: AlarmListener): void {
+    const i = this.listeners.indexOf(listener);
+    if (i >= 0) this.listeners.splice(i, 1);
+  }
+
   /** Hot path: evaluates one point; allocates only when an alarm changes. */
   evaluate(point: SamplePoint, nowMs: number): void {
     this.rules.evaluate(point, nowMs, this.host);

@@ -27,6 +27,12 @@ const SPARKPLUG_SUBSCRIPTION = 'spBv1.0/#';
 /** A rebirth request is repeated at most this often while an edge node stays out of step. */
 const SPARKPLUG_REBIRTH_RETRY_MS = 10_000;
 
+/**
+ * Longest run of MQTT messages handled before the event loop gets a turn: the socket.io pushes, REST answers and
+ * timers wait at most about this long behind a burst (event-loop delay p99 target 20 ms, docs/performance.md).
+ */
+const INGEST_SLICE_MS = 8;
+
 /** Future skew tolerated on source timestamps before a point is rejected as `bad_timestamp`. */
 const MAX_FUTURE_SKEW_MS = 5 * 60_000;
 
@@ -80,10 +86,13 @@ export class IngestService implements OnApplicationBootstrap, OnModuleDestroy {
         clientId: this.config.MQTT_CLIENT_ID,
         ...this.broker.credentials,
         subscriptions: [TOPIC_SUBSCRIPTION, SPARKPLUG_SUBSCRIPTION],
+        sliceMs: INGEST_SLICE_MS,
         will: { topic: this.stateTopic, payload: JSON.stringify({ online: false, timestamp: Date.now() }) },
       },
       {
         message: (topic, payload) => this.handle(topic, payload, Date.now()),
+        // The spool's writes of the turn's messages, before their PUBACKs (DESIGN.md §5).
+        beforeAck: () => this.storage.flushSpool(),
         connected: () => {
           this.logger.log(`MQTT connected`);
           // Sparkplug 3.0 primary host: retained STATE online after every (re)connect; the will says offline.

@@ -1,4 +1,5 @@
 import mqtt, { type MqttClient as RawClient } from 'mqtt';
+import { performance } from 'node:perf_hooks';
 import type { BrokerConnection } from '../contracts';
 import { ConnectionHistory } from './connection-history';
 
@@ -11,10 +12,21 @@ export interface MqttClientOptions {
   subscriptions: string[];
   /** Last will (Sparkplug host STATE offline), retained at QoS 1. */
   will?: { topic: string; payload: string };
+  /**
+   * Messages are handled for at most about this long before the event loop gets a turn (timers, socket.io, HTTP),
+   * even when one socket read holds many of them; 0: never yield. The event-loop delay target is 20 ms (issue 8).
+   */
+  sliceMs?: number;
 }
 
 export interface MqttClientEvents {
   message: (topic: string, payload: Buffer) => void;
+  /**
+   * Called once per turn of messages, before their PUBACKs leave: whatever must be durable before the broker is told
+   * we have the messages (the spool's batched writes) is written here. It reports its own failures and must not
+   * throw; the PUBACKs go anyway, as they would after a failed spool append (the points are held in memory).
+   */
+  beforeAck?: () => void;
   connected: () => void;
   disconnected: (reason: string) => void;
 }
@@ -28,6 +40,9 @@ export class MqttClient {
   private connected = false;
   private lastError: string | undefined;
   private readonly history = new ConnectionHistory();
+  /** A turn of messages is open: the socket is corked and its end is scheduled (see `openTurn`). */
+  private turnOpen = false;
+  private turnStartedMs = 0;
 
   constructor(
     private readonly opts: MqttClientOptions,
@@ -64,7 +79,17 @@ export class MqttClient {
         : {}),
     });
     this.client = client;
-    client.on('message', (topic, payload) => this.on.message(topic, payload));
+    client.on('message', (topic, payload) => {
+      if (!this.turnOpen) this.openTurn(client);
+      this.on.message(topic, payload);
+    });
+    // mqtt.js handles the next packet (and, for QoS 1, sends this one's PUBACK) once `done` is called; deferring it
+    // to setImmediate lets the event loop run between the messages of one socket read.
+    const sliceMs = this.opts.sliceMs ?? 0;
+    client.handleMessage = (_packet, done) => {
+      if (sliceMs > 0 && this.turnOpen && performance.now() - this.turnStartedMs >= sliceMs) setImmediate(done);
+      else done();
+    };
     client.on('error', (err) => {
       this.lastError = err.message;
     });
@@ -97,6 +122,27 @@ export class MqttClient {
           else resolve();
         });
       });
+    });
+  }
+
+  /**
+   * The first message of a turn corks the socket, so the PUBACKs of the turn wait in memory; at the end of the turn
+   * (setImmediate: after every message of the reads of this poll phase) `beforeAck` makes their data durable and the
+   * PUBACKs leave together, in one write. A crash in between loses nothing: the broker was not told, and redelivers.
+   */
+  private openTurn(client: RawClient): void {
+    this.turnOpen = true;
+    this.turnStartedMs = performance.now();
+    const stream = client.stream;
+    stream.cork();
+    setImmediate(() => {
+      this.turnOpen = false;
+      try {
+        this.on.beforeAck?.();
+      } catch (err) {
+        this.lastError = `before PUBACK: ${(err as Error).message}`;
+      }
+      stream.uncork();
     });
   }
 

@@ -36,6 +36,12 @@ export interface SpoolOptions {
   maxBytes: number;
   /** Data and checkpoint are fsync'd at this interval (the window a power loss can cost; a process crash costs nothing). */
   fsyncMs: number;
+  /**
+   * Frames appended in one turn of the event loop are written together (one write instead of one per message) by
+   * `flush`, which the MQTT client calls before it lets the turn's PUBACKs go (ingest/mqtt.client.ts), and at the
+   * latest at the end of the turn. Off: every append is written before it returns.
+   */
+  batchWrites?: boolean;
   log: (level: 'log' | 'warn' | 'error', message: string) => void;
 }
 
@@ -63,6 +69,8 @@ const CHECKPOINT = 'checkpoint';
 const LOCK = 'lock';
 const SEGMENT_RE = /^(\d{20})\.wal$/;
 const READ_CHUNK_BYTES = 4 * 1_048_576;
+/** Batched frames waiting beyond this are written at once (a turn of 64 kB socket reads stays far below it). */
+const MAX_BATCH_BYTES = 4 * 1_048_576;
 
 const segmentName = (base: number) => `${String(base).padStart(20, '0')}.wal`;
 
@@ -73,8 +81,9 @@ export class SpoolLockedError extends Error {
 
 /**
  * The write-ahead spool between MQTT and the store (DESIGN.md §5, docs/storage.md). Every accepted message is
- * appended as one frame with a synchronous write before its PUBACK leaves, so a process crash (SIGKILL, OOM) loses
- * nothing the broker was told we had; data and checkpoint are fsync'd every `fsyncMs`, which bounds what a power
+ * appended as one frame, and written (synchronously; with `batchWrites` together with the other frames of its turn
+ * of the event loop) before its PUBACK leaves, so a process crash (SIGKILL, OOM) loses nothing the broker was told
+ * we had; data and checkpoint are fsync'd every `fsyncMs`, which bounds what a power
  * loss can cost. The write buffer commits the position up to which the store has confirmed; on start everything
  * after the checkpoint is replayed (the stores are idempotent on tag + time, so a replayed duplicate is harmless).
  *
@@ -94,6 +103,12 @@ export class Spool {
   private readBase = -1;
   private readBuf = Buffer.allocUnsafe(READ_CHUNK_BYTES);
   private closed = false;
+  /** batchWrites: frames appended but not yet written, `batchLen` bytes of `batchBuf`, all past `written`. */
+  private batchBuf = Buffer.allocUnsafe(0);
+  private batchLen = 0;
+  private flushScheduled = false;
+  /** Position up to which frames are in the kernel (`end` minus the batch). */
+  private written = 0;
   private readonly s: SpoolStats = {
     pendingBytes: 0,
     segments: 0,
@@ -154,14 +169,51 @@ export class Spool {
    */
   appendAlarmEvent(event: AlarmEvent): number {
     if (this.closed) throw new Error('spool is closed');
-    return this.appendFrame(this.encoder.encodeAlarmEvent(event));
+    const pos = this.appendFrame(this.encoder.encodeAlarmEvent(event));
+    if (this.opts.batchWrites) {
+      try {
+        this.flush();
+      } catch (err) {
+        // It stays batched and goes with the next flush; the journal keeps it in memory meanwhile.
+        this.opts.log('error', `spool write failed, ${this.batchLen} bytes held in memory: ${(err as Error).message}`);
+      }
+    }
+    return pos;
+  }
+
+  /**
+   * Writes the batched frames (batchWrites) in one write; a no-op when there are none. Throws on an I/O error: the
+   * frames stay batched and the next flush tries again (until then they are held in memory, like the write buffer's).
+   */
+  flush(): void {
+    if (this.batchLen === 0 || this.closed) return;
+    let off = 0;
+    try {
+      while (off < this.batchLen) off += writeSync(this.fd, this.batchBuf, off, this.batchLen - off);
+    } finally {
+      // What made it out is out, even when the rest failed.
+      if (off > 0) {
+        this.batchBuf.copy(this.batchBuf, 0, off, this.batchLen);
+        this.batchLen -= off;
+        this.written += off;
+      }
+    }
   }
 
   private appendFrame(frame: Buffer): number {
     let seg = this.segments[this.segments.length - 1]!;
-    if (seg.size > 0 && seg.size + frame.length > this.opts.segmentBytes) seg = this.rotate();
-    let written = 0;
-    while (written < frame.length) written += writeSync(this.fd, frame, written, frame.length - written);
+    if (seg.size > 0 && seg.size + frame.length > this.opts.segmentBytes) {
+      this.flush();
+      seg = this.rotate();
+    }
+    if (this.opts.batchWrites) {
+      if (this.batchLen + frame.length > MAX_BATCH_BYTES) this.flush();
+      this.batch(frame);
+    } else {
+      let written = 0;
+      while (written < frame.length) written += writeSync(this.fd, frame, written, frame.length - written);
+      this.written += frame.length;
+    }
     seg.size += frame.length;
     this.end += frame.length;
     this.s.appendedFrames++;
@@ -169,6 +221,27 @@ export class Spool {
     this.dirty = true;
     if (this.end - this.checkpoint > this.opts.maxBytes) this.dropOldest();
     return this.end;
+  }
+
+  /** Copies a frame into the batch (the encoder reuses its buffer) and makes sure it is written this turn. */
+  private batch(frame: Buffer): void {
+    if (this.batchLen + frame.length > this.batchBuf.length) {
+      const next = Buffer.allocUnsafe(Math.max(this.batchBuf.length * 2, this.batchLen + frame.length, 256 * 1024));
+      this.batchBuf.copy(next, 0, 0, this.batchLen);
+      this.batchBuf = next;
+    }
+    frame.copy(this.batchBuf, this.batchLen);
+    this.batchLen += frame.length;
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    setImmediate(() => {
+      this.flushScheduled = false;
+      try {
+        this.flush();
+      } catch (err) {
+        this.opts.log('error', `spool write failed, ${this.batchLen} bytes held in memory: ${(err as Error).message}`);
+      }
+    });
   }
 
   /**
@@ -184,10 +257,16 @@ export class Spool {
     const points: SamplePoint[] = [];
     const alarmEvents: AlarmEvent[] = [];
     const pointSink = alarmEventsOnly ? null : points;
+    try {
+      this.flush();
+    } catch {
+      // Read what is written; the batch is retried by the next flush.
+    }
+    const end = this.written;
     let pos = Math.max(fromPos, this.checkpoint);
-    while (pos < this.end && points.length + alarmEvents.length < maxItems) {
+    while (pos < end && points.length + alarmEvents.length < maxItems) {
       const seg = this.segmentAt(pos);
-      const segEnd = seg.base + seg.size;
+      const segEnd = Math.min(seg.base + seg.size, end);
       if (pos >= segEnd) {
         const next = this.nextSegmentBase(seg);
         if (next <= pos) break;
@@ -243,7 +322,7 @@ export class Spool {
       }
       pos += off;
     }
-    return { points, alarmEvents, nextPos: Math.min(pos, this.end) };
+    return { points, alarmEvents, nextPos: Math.min(pos, end) };
   }
 
   /** Every alarm event the store has not confirmed yet, oldest first (read once at start, for the rebuild). */
@@ -272,6 +351,11 @@ export class Spool {
   /** fsyncs the data (off the event loop) and persists the checkpoint; called by the timer. */
   sync(): void {
     if (!this.dirty || this.syncing || this.closed) return;
+    try {
+      this.flush();
+    } catch (err) {
+      this.opts.log('error', `spool write failed, ${this.batchLen} bytes held in memory: ${(err as Error).message}`);
+    }
     this.dirty = false;
     this.syncing = true;
     const fd = this.fd;
@@ -290,6 +374,7 @@ export class Spool {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     try {
+      this.flush();
       fdatasyncSync(this.fd);
       this.saveCheckpoint();
     } finally {
@@ -343,6 +428,7 @@ export class Spool {
     }
     const last = this.segments[this.segments.length - 1]!;
     this.end = last.base + last.size;
+    this.written = this.end;
     if (this.checkpoint > this.end) {
       // The checkpoint outran data a power loss took back; nothing before the end is pending.
       this.opts.log('warn', `spool: checkpoint ${this.checkpoint} beyond the data (${this.end}); reset to the end`);

@@ -72,6 +72,7 @@ export class StorageService implements OnModuleInit, BeforeApplicationShutdown, 
         segmentBytes: config.SPOOL_SEGMENT_BYTES,
         maxBytes: config.SPOOL_MAX_BYTES,
         fsyncMs: config.SPOOL_FSYNC_MS,
+        batchWrites: true,
         log: (level, message) => this.logger[level](message),
       });
     } else {
@@ -131,6 +132,11 @@ export class StorageService implements OnModuleInit, BeforeApplicationShutdown, 
   }
 
   /** Hot path, once per message: spooled to disk (synchronously, before the PUBACK), then buffered. */
+  /** Makes the points pushed so far durable (the spool's batched writes); the ingest calls it before its PUBACKs. */
+  flushSpool(): void {
+    this.buffer.flushSpool();
+  }
+
   pushPoints(points: readonly SamplePoint[]): void {
     this.buffer.pushPoints(points);
   }

@@ -147,6 +147,16 @@ export class WriteBuffer {
     }
   }
 
+  /** Writes the spool's batched frames (before the PUBACKs of a turn of messages leave); never throws. */
+  flushSpool(): void {
+    try {
+      this.spool?.flush();
+    } catch (err) {
+      this.s.spoolWriteErrors++;
+      this.opts.onSpoolError?.(err as Error);
+    }
+  }
+
   /**
    * One alarm transition or operator action: appended to the spool synchronously like a message's points, so the
    * journal and the state rebuilt from it at start survive a crash (docs/alarm-lifecycle.md "Rebuild").
