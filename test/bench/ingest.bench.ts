@@ -6,6 +6,7 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import type { AlarmEvent, HealthResponse } from '@hazard/server/contracts';
 import { loadConfig } from '../../server/src/config/app-config';
+import { IngestService } from '../../server/src/ingest/ingest.service';
 import { StorageService } from '../../server/src/storage/storage.service';
 import {
   DEMO_SITE,
@@ -30,7 +31,7 @@ import {
   type LoadSource,
 } from './load';
 import { describeMachine } from './machine';
-import { numberFromEnv, pick, QUICK } from './mode';
+import { listFromEnv, numberFromEnv, pick, QUICK } from './mode';
 import { NODE_RED_PACKAGES, NodeRedProcess } from './nodered';
 import { PublisherThread, type StreamOutcome } from './publisher';
 import { RawIngest } from './raw-ingest';
@@ -66,6 +67,8 @@ const SETTINGS = {
     { 1: 6_000, 10: 20_000, 100: 40_000 },
   ),
   warmupPointsPerRun: pick(3_000, 1_000),
+  onlySizes: listFromEnv('BENCH_SIZES')?.map(Number),
+  onlyTargets: listFromEnv('BENCH_TARGETS'),
   publishWindow: 64,
   capMs: pick(20_000, 5_000),
   drainTimeoutMs: 30_000,
@@ -521,7 +524,11 @@ describe('benchmarks: ingest, alarm latency, cold start (real Mosquitto and Infl
       // Node-RED in its own process, its own database, the same broker; started (and installed) before the clock runs.
       const nodeRedDatabase = `hazard_bench_nodered_${process.pid}`;
       await influx.createDatabase(nodeRedDatabase);
-      const sizes = Object.keys(SETTINGS.pointsPerRun).map(Number);
+      // BENCH_SIZES=100 and BENCH_TARGETS=server-mosquitto-influx,raw-mosquitto-lines narrow the case (profiling,
+      // before/after comparisons); the report then shows only what ran.
+      const sizes = Object.keys(SETTINGS.pointsPerRun)
+        .map(Number)
+        .filter((size) => SETTINGS.onlySizes === undefined || SETTINGS.onlySizes.includes(size));
       const nodeRed = await NodeRedProcess.start({
         mqttUrl,
         influxUrl,
@@ -588,6 +595,10 @@ describe('benchmarks: ingest, alarm latency, cold start (real Mosquitto and Infl
           countInDatabase: (from, to) => storePortCount(embeddedServer, source, from, to),
         },
       ];
+      if (SETTINGS.onlyTargets !== undefined) {
+        const only = SETTINGS.onlyTargets;
+        targets.splice(0, targets.length, ...targets.filter((t) => only.includes(t.name)));
+      }
       try {
         for (const target of targets) {
           for (const size of sizes) {
@@ -673,14 +684,19 @@ describe('benchmarks: ingest, alarm latency, cold start (real Mosquitto and Infl
                 pointsPerS: loadPointsPerS,
                 durationMs: SETTINGS.domLoadMaxMs,
                 windowSize: SETTINGS.publishWindow,
-                // Per-point timestamps: at this rate each tag gets thousands of points a second.
-                tsBaseMs: clock.take(SETTINGS.domLoadMaxMs * 1000),
+                // Per-point timestamps (`tsBaseMs + cycle`, one cycle = each tag once): at this rate each tag gets
+                // thousands of points a second, so the range spans the cycles of the longest load, which must stay
+                // in the past (a point more than 5 min ahead is rejected as bad_timestamp).
+                tsBaseMs: clock.take(Math.ceil((loadPointsPerS * SETTINGS.domLoadMaxMs) / 1000 / others.length)),
               })
               .finally(() => {
                 loadDone = true;
               });
             let outcome: StreamOutcome;
             let run: DomLatencyRun;
+            // What the server took of the load: a load it rejected (stale or future timestamps) would be no load.
+            const ingest = server.app.get(IngestService);
+            const acceptedBefore = ingest.counters.points;
             try {
               await sleep(1_000);
               run = await measureDomLatency(server, wall, opts, rep, loadPointsPerS, () => !loadDone);
@@ -690,6 +706,13 @@ describe('benchmarks: ingest, alarm latency, cold start (real Mosquitto and Infl
             }
             if (outcome.error) throw new Error(`background load: ${outcome.error}`);
             const achieved = (outcome.pointsAcked * 1000) / (outcome.lastAckAtMs - outcome.firstPublishAtMs);
+            const accepted = ingest.counters.points - acceptedBefore;
+            if (accepted < 0.99 * outcome.pointsAcked) {
+              problems.push(
+                `DOM latency rep ${rep}: the server accepted ${accepted} of the load's ${outcome.pointsAcked} points ` +
+                  `(dead letters by reason: ${JSON.stringify(ingest.deadLetters.counts)})`,
+              );
+            }
             runs.push({ ...run, loadPointsPerS: Math.round(achieved) });
             if (run.samples < SETTINGS.domTransitions) {
               problems.push(

@@ -18,3 +18,13 @@ export function numberFromEnv(name: string, fallback: number): number {
   if (!Number.isFinite(n) || n <= 0) throw new Error(`${name}=${raw}: expected a positive number`);
   return n;
 }
+
+/** A comma-separated list from the environment (`BENCH_SIZES=1,100`); undefined when unset or empty. */
+export function listFromEnv(name: string): string[] | undefined {
+  const raw = process.env[name];
+  if (raw === undefined || raw.trim() === '') return undefined;
+  return raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+}
