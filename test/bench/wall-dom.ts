@@ -77,6 +77,16 @@ export class WallUnderTest {
       await page.locator('[data-testid="connection-status"]:not([data-state="offline"])').waitFor({ timeout: 30_000 });
       await page.evaluate(observerScript(tag));
       await sut.measureClockOffset();
+      if (process.env.TMP_PAGE_PROFILE) {
+        const cdp = await page.context().newCDPSession(page);
+        await cdp.send('Profiler.enable');
+        await cdp.send('Profiler.setSamplingInterval', { interval: 1000 });
+        await cdp.send('Profiler.start');
+        sut.stopProfile = async () => {
+          const { profile } = await cdp.send('Profiler.stop');
+          require('node:fs').writeFileSync(process.env.TMP_PAGE_PROFILE!, JSON.stringify(profile));
+        };
+      }
       return sut;
     } catch (err) {
       await chrome.close();
@@ -112,7 +122,9 @@ export class WallUnderTest {
     });
   }
 
+  stopProfile: (() => Promise<void>) | undefined;
   async close(): Promise<void> {
+    await this.stopProfile?.();
     await this.chrome.close();
   }
 }

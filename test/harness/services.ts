@@ -194,6 +194,9 @@ export async function startMosquitto(
       'log_type error',
       'log_type warning',
       'max_queued_messages 100000',
+      // As deploy/mosquitto/mosquitto.conf: Mosquitto's default of 20 unacknowledged QoS 1 messages per client
+      // makes the server's ingest wait for round trips to a broker that shares the CPU with it.
+      'max_inflight_messages 100',
       '',
     ].join('\n'),
   );

@@ -16,7 +16,7 @@ export class LineEncoder {
   private seriesKey(p: SamplePoint): string {
     let key = this.seriesKeys.get(p.tag);
     if (key === undefined) {
-      key = `telemetry,enterprise=${escape.tag(p.enterpriseId)},source=${escape.tag(p.sourceId)},tag=${escape.tag(p.tag)}`;
+      key = seriesKeyOf(p);
       this.seriesKeys.set(p.tag, key);
     }
     return key;
@@ -57,6 +57,11 @@ export class LineEncoder {
     ];
     return `${tags} ${fields.join(',')} ${Math.trunc(e.tsMs)}`;
   }
+}
+
+/** The escaped series key of a point's tag: `telemetry,enterprise=…,source=…,tag=…`. */
+export function seriesKeyOf(p: SamplePoint): string {
+  return `telemetry,enterprise=${escape.tag(p.enterpriseId)},source=${escape.tag(p.sourceId)},tag=${escape.tag(p.tag)}`;
 }
 
 /**

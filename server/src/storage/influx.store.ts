@@ -1,8 +1,7 @@
 import { InfluxDB, escape } from 'influx';
-import { Agent as HttpAgent, request as httpRequest } from 'node:http';
-import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { AlarmEvent, PointValue } from '../contracts';
 import { LineEncoder } from './influx-line';
+import { InfluxWriterThread } from './influx-writer';
 import {
   HOUR_MS,
   MINUTE_MS,
@@ -71,8 +70,7 @@ export class InfluxStore implements TelemetryStore, HistoryStore, AlarmJournalSt
   readonly description: string;
   private readonly influx: InfluxDB;
   private readonly lines = new LineEncoder();
-  private readonly writeUrl: URL;
-  private readonly agent: HttpAgent;
+  private readonly writer: InfluxWriterThread;
 
   constructor(private readonly opts: InfluxStoreOptions) {
     const u = new URL(opts.url);
@@ -86,13 +84,17 @@ export class InfluxStore implements TelemetryStore, HistoryStore, AlarmJournalSt
       password: opts.password ?? 'root',
       options: { timeout: opts.timeoutMs ?? 10_000 },
     });
-    this.writeUrl = new URL('/write', u);
-    this.writeUrl.search = new URLSearchParams({
+    const writeUrl = new URL('/write', u);
+    writeUrl.search = new URLSearchParams({
       db: opts.database,
       precision: 'ms',
       ...(opts.username ? { u: opts.username, p: opts.password ?? '' } : {}),
     }).toString();
-    this.agent = u.protocol === 'https:' ? new HttpsAgent({ keepAlive: true }) : new HttpAgent({ keepAlive: true });
+    this.writer = new InfluxWriterThread({
+      writeUrl: writeUrl.toString(),
+      timeoutMs: opts.timeoutMs ?? 10_000,
+      description: this.description,
+    });
   }
 
   async init(): Promise<void> {
@@ -101,48 +103,17 @@ export class InfluxStore implements TelemetryStore, HistoryStore, AlarmJournalSt
     await this.initRollups();
   }
 
-  async writeBatch(batch: StoreBatch): Promise<void> {
-    const n = batch.points.length + batch.alarmEvents.length;
-    if (n === 0) return;
-    const lines = new Array<string>(n);
-    let i = 0;
-    for (const p of batch.points) lines[i++] = this.lines.point(p);
-    for (const e of batch.alarmEvents) lines[i++] = this.lines.alarmEvent(e);
-    await this.postLines(lines.join('\n'));
-  }
-
   /**
-   * One `POST /write?precision=ms` with a keep-alive connection (the `influx` package opens one per request and
-   * builds objects per point; see influx-line.ts). Rejects with InfluxDB's own error text on a non-2xx answer.
+   * One `POST /write?precision=ms`, put together and sent by the writer thread (influx-writer.ts; the `influx`
+   * package opens a connection per request and builds objects per point, see influx-line.ts). Rejects with
+   * InfluxDB's own error text on a non-2xx answer.
    */
-  private postLines(body: string): Promise<void> {
-    const u = this.writeUrl;
-    const request = u.protocol === 'https:' ? httpsRequest : httpRequest;
-    return new Promise<void>((resolve, reject) => {
-      const req = request(
-        u,
-        {
-          method: 'POST',
-          agent: this.agent,
-          timeout: this.opts.timeoutMs ?? 10_000,
-          headers: { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': Buffer.byteLength(body) },
-        },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () => {
-            const status = res.statusCode ?? 0;
-            if (status >= 200 && status < 300) return resolve();
-            const text = Buffer.concat(chunks).toString('utf8').slice(0, 500);
-            reject(new Error(`${this.description} write answered ${status}: ${text}`));
-          });
-          res.on('error', reject);
-        },
-      );
-      req.on('timeout', () => req.destroy(new Error(`${this.description} write timed out`)));
-      req.on('error', reject);
-      req.end(body);
-    });
+  async writeBatch(batch: StoreBatch): Promise<void> {
+    if (batch.points.length + batch.alarmEvents.length === 0) return;
+    await this.writer.write(
+      batch.points,
+      batch.alarmEvents.map((e) => this.lines.alarmEvent(e)),
+    );
   }
 
   async queryRaw(q: RawQuery): Promise<StoredSample[]> {
@@ -335,9 +306,8 @@ export class InfluxStore implements TelemetryStore, HistoryStore, AlarmJournalSt
   }
 
   async close(): Promise<void> {
-    // Queries hold no connection between requests; the write path's keep-alive sockets are closed here.
-    this.agent.destroy();
-    await Promise.resolve();
+    // Queries hold no connection between requests; the write path's thread and its keep-alive sockets end here.
+    await this.writer.close();
   }
 }
 
