@@ -31,7 +31,7 @@ import {
   type LoadSource,
 } from './load';
 import { describeMachine } from './machine';
-import { listFromEnv, numberFromEnv, pick, QUICK } from './mode';
+import { listFromEnv, niceFromEnv, numberFromEnv, pick, QUICK } from './mode';
 import { NODE_RED_PACKAGES, NodeRedProcess } from './nodered';
 import { PublisherThread, type StreamOutcome } from './publisher';
 import { RawIngest } from './raw-ingest';
@@ -84,7 +84,7 @@ const SETTINGS = {
   latencyHighValue: 14.6,
   /** Issue 5: alarm latency with 20,000 points/s of background load on the same source. */
   loadedLatencyRuns: pick(2, 1),
-  loadedLatencyPointsPerS: numberFromEnv("TMP_LOADED", 20_000),
+  loadedLatencyPointsPerS: 20_000,
   loadedLatencyPointsPerMessage: 100,
   loadedLatencyDurationMs: pick(9_000, 3_000),
   coldStartRuns: pick(5, 3),
@@ -99,6 +99,12 @@ const SETTINGS = {
    */
   domResetTimeoutMs: 30_000,
   domLoadFraction: 0.5,
+  /**
+   * Nice value of Chromium and of the load's publisher thread in the DOM case (BENCH_DOM_NICE, 0 to turn off). In a
+   * control room the wall runs on a display PC and the load comes from remote gateways; on this one 2-core machine
+   * they would otherwise take the CPU of the server under test (docs/performance-profiles.md).
+   */
+  domNiceness: niceFromEnv('BENCH_DOM_NICE', 10),
   /** When this run measured no 100-point throughput (a single case run): the load to use, points/s. */
   domLoadFallbackPointsPerS: numberFromEnv('BENCH_DOM_LOAD_POINTS_PER_S', 50_000),
   /** The background load stops after this long even if the raises are not done (they then stop too). */
@@ -661,7 +667,7 @@ describe('benchmarks: ingest, alarm latency, cold start (real Mosquitto and Infl
         const problems: string[] = [];
         let wall: WallUnderTest | undefined;
         try {
-          wall = await WallUnderTest.open(server, SETTINGS.latencyTag);
+          wall = await WallUnderTest.open(server, SETTINGS.latencyTag, SETTINGS.domNiceness);
           const opts = {
             tag: SETTINGS.latencyTag,
             topic: topicOf(source),
@@ -684,6 +690,7 @@ describe('benchmarks: ingest, alarm latency, cold start (real Mosquitto and Infl
                 pointsPerS: loadPointsPerS,
                 durationMs: SETTINGS.domLoadMaxMs,
                 windowSize: SETTINGS.publishWindow,
+                niceness: SETTINGS.domNiceness,
                 // Per-point timestamps (`tsBaseMs + cycle`, one cycle = each tag once): at this rate each tag gets
                 // thousands of points a second, so the range spans the cycles of the longest load, which must stay
                 // in the past (a point more than 5 min ahead is rejected as bad_timestamp).

@@ -28,3 +28,12 @@ export function listFromEnv(name: string): string[] | undefined {
     .map((s) => s.trim())
     .filter((s) => s !== '');
 }
+
+/** A nice value (an integer from 0 to 19) from the environment. */
+export function niceFromEnv(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0 || n > 19) throw new Error(`${name}=${raw}: expected an integer from 0 to 19`);
+  return n;
+}

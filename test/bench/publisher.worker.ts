@@ -4,6 +4,7 @@
  * transpiled alone by `publisher.ts`, so it imports nothing from the bench but types.
  */
 import { parentPort, threadId } from 'node:worker_threads';
+import { setPriority } from 'node:os';
 import mqtt, { type MqttClient } from 'mqtt';
 
 /** One measured publish run: every payload to one topic at QoS 1 with at most `windowSize` PUBACKs outstanding. */
@@ -47,6 +48,8 @@ export interface StreamJob {
    * gateway sends it (needs cycles of at least 1 ms).
    */
   tsBaseMs?: number;
+  /** Nice value of the publisher's thread for the stream and after (the load stands in for remote gateways). */
+  niceness?: number;
 }
 
 export interface StreamOutcome {
@@ -182,6 +185,8 @@ function chunksOf(job: StreamJob): { source: number; from: number; to: number }[
 
 function streamAll(client: MqttClient, job: StreamJob): Promise<StreamOutcome> {
   return new Promise((resolve) => {
+    // Linux keeps the nice value per thread: this lowers the publisher's thread only.
+    if (job.niceness !== undefined && job.niceness !== 0) setPriority(0, job.niceness);
     const chunks = chunksOf(job);
     const flag = { stop: false };
     stopFlags.add(flag);

@@ -1,4 +1,5 @@
 import mqtt from 'mqtt';
+import { writeFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import type { AlarmState } from '@hazard/server/contracts';
 import { AlarmService } from '../../server/src/alarms/alarm.service';
@@ -61,8 +62,8 @@ export class WallUnderTest {
     readonly page: Page,
   ) {}
 
-  static async open(server: TestServer, tag: string): Promise<WallUnderTest> {
-    const chrome = await launchChromium();
+  static async open(server: TestServer, tag: string, niceness = 0): Promise<WallUnderTest> {
+    const chrome = await launchChromium({ niceness });
     try {
       const page = await chrome.newPage({ width: 1920, height: 1080 });
       const sut = new WallUnderTest(chrome, page);
@@ -77,14 +78,15 @@ export class WallUnderTest {
       await page.locator('[data-testid="connection-status"]:not([data-state="offline"])').waitFor({ timeout: 30_000 });
       await page.evaluate(observerScript(tag));
       await sut.measureClockOffset();
-      if (process.env.TMP_PAGE_PROFILE) {
+      // BENCH_PAGE_CPU_PROFILE=FILE: a CPU profile of the page's main thread, written when the wall closes.
+      if (process.env.BENCH_PAGE_CPU_PROFILE) {
         const cdp = await page.context().newCDPSession(page);
         await cdp.send('Profiler.enable');
         await cdp.send('Profiler.setSamplingInterval', { interval: 1000 });
         await cdp.send('Profiler.start');
         sut.stopProfile = async () => {
           const { profile } = await cdp.send('Profiler.stop');
-          require('node:fs').writeFileSync(process.env.TMP_PAGE_PROFILE!, JSON.stringify(profile));
+          writeFileSync(process.env.BENCH_PAGE_CPU_PROFILE!, JSON.stringify(profile));
         };
       }
       return sut;
@@ -122,7 +124,8 @@ export class WallUnderTest {
     });
   }
 
-  stopProfile: (() => Promise<void>) | undefined;
+  private stopProfile: (() => Promise<void>) | undefined;
+
   async close(): Promise<void> {
     await this.stopProfile?.();
     await this.chrome.close();

@@ -194,9 +194,10 @@ export async function startMosquitto(
       'log_type error',
       'log_type warning',
       'max_queued_messages 100000',
-      // As deploy/mosquitto/mosquitto.conf: Mosquitto's default of 20 unacknowledged QoS 1 messages per client
-      // makes the server's ingest wait for round trips to a broker that shares the CPU with it.
+      // As deploy/mosquitto/mosquitto.conf: up to 100 unacknowledged QoS 1 messages to the server (Mosquitto's
+      // default is 20), and alarms not held back by Nagle's algorithm behind a small unacknowledged segment.
       'max_inflight_messages 100',
+      'set_tcp_nodelay true',
       '',
     ].join('\n'),
   );

@@ -7,7 +7,6 @@ import {
   TelemetryPointSchema,
   ValveStateSchema,
   type ParsedTopic,
-  type Quality,
   type SamplePoint,
   type TelemetryPoint,
 } from '../contracts';

@@ -108,6 +108,10 @@ export class MqttClient {
       }, timeoutMs);
       let first = true;
       client.on('connect', (connack) => {
+        // PUBACKs are a few bytes each: without this, Nagle's algorithm holds them back while an earlier segment is
+        // unacknowledged, and the broker's window of unacknowledged messages to us stays full meanwhile.
+        const stream = client.stream as { setNoDelay?: (noDelay: boolean) => void };
+        stream.setNoDelay?.(true);
         this.connected = true;
         this.lastError = undefined;
         this.history.up(Date.now());
