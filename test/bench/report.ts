@@ -596,8 +596,8 @@ export function renderPerformanceDoc(r: BenchResults): string {
       'tenth of the counts and durations (a 1-minute soak) and writes only `test/bench/results/`; ' +
       '`BENCH_DOM_LOAD_POINTS_PER_S` sets the DOM case’s load basis when the run measured no throughput; ' +
       '`BENCH_SIZES=100` and `BENCH_TARGETS=server-mosquitto-influx,raw-mosquitto-lines` narrow the throughput case; ' +
-      '`BENCH_DOM_NICE` sets the nice value of Chromium and of the DOM case’s load publisher (10; 0 turns it off: ' +
-      'they stand in for a display PC and remote gateways); `BENCH_PAGE_CPU_PROFILE=FILE` profiles the wall page.',
+      '`BENCH_DOM_NICE=10` runs Chromium and the DOM case’s load publisher at that nice value (default 0: they ' +
+      'stand in for a display PC and remote gateways); `BENCH_PAGE_CPU_PROFILE=FILE` profiles the wall page.',
     '',
     'Where a target was missed, the CPU profiles of the hot path, what they showed, what was changed and the figures ' +
       'before and after are in docs/performance-profiles.md.',
