@@ -45,6 +45,17 @@ describe(AlarmService.name, () => {
     expect(events.map((e) => e.seq)).toEqual([1, 2]);
   });
 
+  it('stops telling a listener once it is removed, and keeps telling the others', () => {
+    const other: string[] = [];
+    const listener = (e: AlarmEvent) => other.push(e.transition);
+    sut.addListener(listener);
+    feed('LI-1', 8.4, 0);
+    sut.removeListener(listener);
+    sut.act('LI-1:hi', { type: 'ack', user: 'u', comment: '', nowMs: s(1) });
+    expect(other).toEqual(['raise']);
+    expect(log()).toEqual(['LI-1:hi raise normal→unacked', 'LI-1:hi ack unacked→acked']);
+  });
+
   it('answers 404 for an unknown alarm and 409 with the reason for an action that does not apply', () => {
     expect(sut.act('nope', { type: 'ack', user: 'u', comment: '', nowMs: s(0) })).toEqual({
       ok: false,

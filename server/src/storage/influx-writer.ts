@@ -155,12 +155,18 @@ export class InfluxWriterThread {
 function startWriterWorker(init: WriterInit): Worker {
   const compiled = join(__dirname, 'influx-writer.worker.js');
   if (existsSync(compiled)) return new Worker(compiled, { workerData: init });
+  return new Worker((transpiledWorker ??= transpileWorker()), { eval: true, workerData: init });
+}
+
+/** The worker's JavaScript from its TypeScript source, made once per process (every InfluxStore starts a thread). */
+let transpiledWorker: string | undefined;
+
+function transpileWorker(): string {
   const source = join(__dirname, 'influx-writer.worker.ts');
   const ts = createRequire(__filename)('typescript') as typeof TypeScript;
   const { outputText } = ts.transpileModule(readFileSync(source, 'utf8'), {
     compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 },
     fileName: source,
   });
-  const wrapped = `(function (exports, module) {\n${outputText}\n})({}, { exports: {} });`;
-  return new Worker(wrapped, { eval: true, workerData: init });
+  return `(function (exports, module) {\n${outputText}\n})({}, { exports: {} });`;
 }

@@ -170,14 +170,8 @@ export class Spool {
   appendAlarmEvent(event: AlarmEvent): number {
     if (this.closed) throw new Error('spool is closed');
     const pos = this.appendFrame(this.encoder.encodeAlarmEvent(event));
-    if (this.opts.batchWrites) {
-      try {
-        this.flush();
-      } catch (err) {
-        // It stays batched and goes with the next flush; the journal keeps it in memory meanwhile.
-        this.opts.log('error', `spool write failed, ${this.batchLen} bytes held in memory: ${(err as Error).message}`);
-      }
-    }
+    // A failed write leaves it batched for the next flush; the journal keeps it in memory meanwhile.
+    if (this.opts.batchWrites) this.flushOrLog();
     return pos;
   }
 
@@ -236,12 +230,17 @@ export class Spool {
     this.flushScheduled = true;
     setImmediate(() => {
       this.flushScheduled = false;
-      try {
-        this.flush();
-      } catch (err) {
-        this.opts.log('error', `spool write failed, ${this.batchLen} bytes held in memory: ${(err as Error).message}`);
-      }
+      this.flushOrLog();
     });
+  }
+
+  /** `flush` for callers that cannot throw: a failure is logged and the batch waits for the next flush. */
+  private flushOrLog(): void {
+    try {
+      this.flush();
+    } catch (err) {
+      this.opts.log('error', `spool write failed, ${this.batchLen} bytes held in memory: ${(err as Error).message}`);
+    }
   }
 
   /**
@@ -351,11 +350,7 @@ export class Spool {
   /** fsyncs the data (off the event loop) and persists the checkpoint; called by the timer. */
   sync(): void {
     if (!this.dirty || this.syncing || this.closed) return;
-    try {
-      this.flush();
-    } catch (err) {
-      this.opts.log('error', `spool write failed, ${this.batchLen} bytes held in memory: ${(err as Error).message}`);
-    }
+    this.flushOrLog();
     this.dirty = false;
     this.syncing = true;
     const fd = this.fd;

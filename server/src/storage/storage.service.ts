@@ -131,12 +131,12 @@ export class StorageService implements OnModuleInit, BeforeApplicationShutdown, 
     this.maintainTimer.unref();
   }
 
-  /** Hot path, once per message: spooled to disk (synchronously, before the PUBACK), then buffered. */
   /** Makes the points pushed so far durable (the spool's batched writes); the ingest calls it before its PUBACKs. */
   flushSpool(): void {
     this.buffer.flushSpool();
   }
 
+  /** Hot path, once per message: spooled to disk (batched with its turn, before the PUBACKs), then buffered. */
   pushPoints(points: readonly SamplePoint[]): void {
     this.buffer.pushPoints(points);
   }
