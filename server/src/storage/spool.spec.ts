@@ -159,7 +159,10 @@ describe('Spool (write-ahead log of accepted points)', () => {
     const ends: number[] = [];
     for (let i = 0; i < 50; i++) ends.push(s.append(msg(i * 10, 10)));
     s.commit(ends[9]!);
-    await new Promise((r) => setTimeout(r, 200));
+    // The timer fires every 50 ms; the fdatasync callback can take longer on a machine busy with other test workers.
+    for (let waited = 0; s.stats().fsyncs === 0 && waited < 5000; waited += 50) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
     expect(s.stats().fsyncs).toBeGreaterThan(0);
     // Simulated SIGKILL: the object is abandoned with its files open; a new process opens the directory.
     const again = Spool.open({ dir, segmentBytes: 4096, maxBytes: 1e9, fsyncMs: 50, log: () => undefined });
