@@ -954,6 +954,7 @@ describe('benchmarks: ingest, alarm latency, cold start (real Mosquitto and Infl
             heapGrowthPct: growthPct(baseline?.gcHeapUsedBytes, last?.gcHeapUsedBytes),
             plainRssGrowthPct: growthPct(steady[0]?.rssBytes, steady.at(-1)?.rssBytes),
             steadyEldP99Ms: steady.at(-1)?.steadyEldP99Ms ?? Number.NaN,
+            steadyIntervalP99Ms: steady.at(-1)?.steadyIntervalP99Ms ?? Number.NaN,
             worstWindowEldP99Ms: Math.max(...steady.map((x) => x.eldP99Ms)),
             wallTelemetryEvents: wall.events,
             wallTelemetryValues: wall.values,
