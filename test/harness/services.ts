@@ -76,6 +76,29 @@ export function freePort(): Promise<number> {
   });
 }
 
+/** `n` distinct free ports (two `freePort()` calls may hand out the same one: the first is closed again). */
+async function freePorts(n: number): Promise<number[]> {
+  const ports = new Set<number>();
+  while (ports.size < n) ports.add(await freePort());
+  return [...ports];
+}
+
+/**
+ * Starts a service on ports picked by `freePort()`, again on new ones when it could not bind them: between picking a
+ * port and the service binding it, something else may take it (an outgoing connection's ephemeral port, another
+ * worker's service). Seen once in a bench run as influxd's `bind: address already in use`.
+ */
+export async function onFreshPorts<T>(start: () => Promise<T>, attempts = 3): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await start();
+    } catch (err) {
+      if (attempt >= attempts || !/address already in use/i.test((err as Error).message)) throw err;
+      process.stderr.write(`[harness] port taken before the service bound it; attempt ${attempt + 1} on new ports\n`);
+    }
+  }
+}
+
 function portOpen(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const sock = connect({ host: '127.0.0.1', port });
@@ -136,7 +159,13 @@ async function managed(
   timeoutMs: number,
 ): Promise<RunningService> {
   let { child, logFile } = spawnLogged(bin, args, dir);
-  await waitFor(name, ready, child, logFile, timeoutMs);
+  try {
+    await waitFor(name, ready, child, logFile, timeoutMs);
+  } catch (err) {
+    await terminate(child);
+    rmSync(dir, { recursive: true, force: true });
+    throw err;
+  }
   const service: RunningService = {
     name,
     url,
@@ -177,70 +206,73 @@ export async function startMosquitto(
   } = {},
 ): Promise<RunningService> {
   const bin = ensureBinary('mosquitto');
-  const dir = mkdtempSync(join(tmpdir(), 'hazard-mosquitto-'));
-  const port = await freePort();
-  const conf = join(dir, 'mosquitto.conf');
-  writeFileSync(
-    conf,
-    [
-      `listener ${port} 127.0.0.1`,
-      ...(opts.auth
-        ? ['allow_anonymous false', `password_file ${opts.auth.passwordFile}`, `acl_file ${opts.auth.aclFile}`]
-        : ['allow_anonymous true']),
-      ...(opts.persistence
-        ? ['persistence true', `persistence_location ${dir}/`, 'autosave_on_changes true', 'autosave_interval 1']
-        : ['persistence false']),
-      'log_dest stdout',
-      'log_type error',
-      'log_type warning',
-      'max_queued_messages 100000',
-      // As deploy/mosquitto/mosquitto.conf: up to 100 unacknowledged QoS 1 messages to the server (Mosquitto's
-      // default is 20), and alarms not held back by Nagle's algorithm behind a small unacknowledged segment.
-      'max_inflight_messages 100',
-      'set_tcp_nodelay true',
-      '',
-    ].join('\n'),
-  );
-  return managed('mosquitto', bin, ['-c', conf], dir, `mqtt://127.0.0.1:${port}`, () => portOpen(port), 10_000);
+  return onFreshPorts(async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hazard-mosquitto-'));
+    const port = await freePort();
+    const conf = join(dir, 'mosquitto.conf');
+    writeFileSync(
+      conf,
+      [
+        `listener ${port} 127.0.0.1`,
+        ...(opts.auth
+          ? ['allow_anonymous false', `password_file ${opts.auth.passwordFile}`, `acl_file ${opts.auth.aclFile}`]
+          : ['allow_anonymous true']),
+        ...(opts.persistence
+          ? ['persistence true', `persistence_location ${dir}/`, 'autosave_on_changes true', 'autosave_interval 1']
+          : ['persistence false']),
+        'log_dest stdout',
+        'log_type error',
+        'log_type warning',
+        'max_queued_messages 100000',
+        // As deploy/mosquitto/mosquitto.conf: up to 100 unacknowledged QoS 1 messages to the server (Mosquitto's
+        // default is 20), and alarms not held back by Nagle's algorithm behind a small unacknowledged segment.
+        'max_inflight_messages 100',
+        'set_tcp_nodelay true',
+        '',
+      ].join('\n'),
+    );
+    return managed('mosquitto', bin, ['-c', conf], dir, `mqtt://127.0.0.1:${port}`, () => portOpen(port), 10_000);
+  });
 }
 
 /** Starts a real InfluxDB 1.x (Debian's influxd) with its data in a temporary directory, HTTP on a free loopback port. */
 export async function startInfluxd(): Promise<RunningService> {
   const bin = ensureBinary('influxd');
-  const dir = mkdtempSync(join(tmpdir(), 'hazard-influxd-'));
-  const httpPort = await freePort();
-  const rpcPort = await freePort();
-  const conf = join(dir, 'influxdb.conf');
-  writeFileSync(
-    conf,
-    [
-      'reporting-disabled = true',
-      `bind-address = "127.0.0.1:${rpcPort}"`,
-      '[meta]',
-      `  dir = "${join(dir, 'meta')}"`,
-      '[data]',
-      `  dir = "${join(dir, 'data')}"`,
-      `  wal-dir = "${join(dir, 'wal')}"`,
-      '  query-log-enabled = false',
-      '[http]',
-      `  bind-address = "127.0.0.1:${httpPort}"`,
-      '  log-enabled = false',
-      '[monitor]',
-      '  store-enabled = false',
-      '[continuous_queries]',
-      '  enabled = true',
-      '  run-interval = "1s"',
-      '',
-    ].join('\n'),
-  );
-  const url = `http://127.0.0.1:${httpPort}`;
-  const ping = async () => {
-    try {
-      const res = await fetch(`${url}/ping`);
-      return res.status === 204;
-    } catch {
-      return false;
-    }
-  };
-  return managed('influxd', bin, ['-config', conf], dir, url, ping, 30_000);
+  return onFreshPorts(async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hazard-influxd-'));
+    const [httpPort, rpcPort] = (await freePorts(2)) as [number, number];
+    const conf = join(dir, 'influxdb.conf');
+    writeFileSync(
+      conf,
+      [
+        'reporting-disabled = true',
+        `bind-address = "127.0.0.1:${rpcPort}"`,
+        '[meta]',
+        `  dir = "${join(dir, 'meta')}"`,
+        '[data]',
+        `  dir = "${join(dir, 'data')}"`,
+        `  wal-dir = "${join(dir, 'wal')}"`,
+        '  query-log-enabled = false',
+        '[http]',
+        `  bind-address = "127.0.0.1:${httpPort}"`,
+        '  log-enabled = false',
+        '[monitor]',
+        '  store-enabled = false',
+        '[continuous_queries]',
+        '  enabled = true',
+        '  run-interval = "1s"',
+        '',
+      ].join('\n'),
+    );
+    const url = `http://127.0.0.1:${httpPort}`;
+    const ping = async () => {
+      try {
+        const res = await fetch(`${url}/ping`);
+        return res.status === 204;
+      } catch {
+        return false;
+      }
+    };
+    return managed('influxd', bin, ['-config', conf], dir, url, ping, 30_000);
+  });
 }
