@@ -46,7 +46,7 @@ export const ELD_RESOLUTION_MS = 10;
  * `perf_hooks.monitorEventLoopDelay` and sends them over the IPC channel; every `gcEveryMs` it also forces a full GC
  * (`--expose-gc`) and samples again after it. The server itself is as shipped.
  */
-function preloadSource(sampleMs: number, gcEveryMs: number): string {
+export function preloadSource(sampleMs: number, gcEveryMs: number): string {
   return `'use strict';
 const { monitorEventLoopDelay } = require('node:perf_hooks');
 const RESOLUTION_MS = ${ELD_RESOLUTION_MS};
