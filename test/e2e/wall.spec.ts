@@ -109,6 +109,24 @@ describe('wall page in a real headless Chromium', () => {
       await expectText(page.locator('[data-testid="active-alarm-count"]'), '1');
       await page.screenshot({ path: join(SHOTS, 'wall-alarm.png') });
     });
+    await steps.run(
+      'see the unacknowledged row flash, lit and dark in turn with the screen’s flash clock',
+      async () => {
+        // Sampled every 150 ms for 1.5 s: the flash (1 Hz, half lit) must show both looks, each with its phase.
+        const looks = new Map<string, string>();
+        for (let i = 0; i < 10; i++) {
+          // A string: the specs are compiled without the DOM library.
+          const { phase, background } = (await page.evaluate(`({
+          phase: document.documentElement.dataset.blink ?? '',
+          background: getComputedStyle(document.querySelector(${JSON.stringify(rowSelector)})).backgroundColor,
+        })`)) as { phase: string; background: string };
+          looks.set(phase, background);
+          await new Promise((r) => setTimeout(r, 150));
+        }
+        expect([...looks.keys()].sort()).toEqual(['off', 'on']);
+        expect(looks.get('on')).not.toBe(looks.get('off'));
+      },
+    );
 
     // The server goes away: the page must say so instead of showing the last values as live.
     await steps.run('stop the server', () => server.stop());
