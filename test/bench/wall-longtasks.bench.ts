@@ -1,5 +1,5 @@
 import mqtt from 'mqtt';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { telemetryTopic, type TelemetryPoint } from '@hazard/server/contracts';
@@ -24,6 +24,10 @@ const SETTINGS = {
   warmupMs: pick(10_000, 5_000),
   windowMs: pick(60_000, 15_000),
   targetSharePct: 20,
+  /** The wall's Chromium CPU share, quiet and with flashing alarms: each window (no target; a display PC's budget). */
+  cpuWindowMs: pick(20_000, 5_000),
+  /** Tags raised above HH for the alarm window: rows, counters and the ticker of unacknowledged alarms. */
+  alarmTags: 3,
 };
 
 const WEB_DIST = resolve(__dirname, '../../web/dist');
@@ -38,12 +42,51 @@ const LONG_TASK_OBSERVER = `(() => {
   }).observe({ type: 'longtask', buffered: true });
 })()`;
 
+/**
+ * CPU time of every Chromium process on the machine, in clock ticks (`/proc/PID/stat` utime + stime): the bench
+ * runs one Chromium, so this is the wall's browser, renderer, GPU (software) and utility processes together.
+ */
+function chromiumTicks(): number {
+  let ticks = 0;
+  for (const pid of readdirSync('/proc')) {
+    if (!/^\d+$/.test(pid)) continue;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    } catch {
+      continue; // gone meanwhile
+    }
+    const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+    if (!/chrom/i.test(comm)) continue;
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    ticks += Number(fields[11]) + Number(fields[12]);
+  }
+  return ticks;
+}
+
+/** Linux's USER_HZ: `/proc` counts CPU time in hundredths of a second. */
+const CLOCK_TICKS_PER_S = 100;
+
+/** Chromium's CPU over the next `ms`, in per cent of one core. */
+async function chromiumCpuPct(ms: number): Promise<number> {
+  const t0 = chromiumTicks();
+  const w0 = performance.now();
+  await new Promise((r) => setTimeout(r, ms));
+  const seconds = (performance.now() - w0) / 1000;
+  return Math.round(((100 * (chromiumTicks() - t0)) / CLOCK_TICKS_PER_S / seconds) * 10) / 10;
+}
+
+/** The sections of docs/performance-web.md, written once both cases ran. */
+const docSections: string[] = [];
+
 /** One message per source per second with all of its tags, values inside their limits and moving. */
-function sourcePayload(s: number, tick: number, tsMs: number): string {
+function sourcePayload(s: number, tick: number, tsMs: number, highTanks = 0): string {
   const points: TelemetryPoint[] = [];
   const wobble = (i: number) => Math.sin((tick + i) / 7);
   for (let t = 0; t < SETTINGS.tanksPerSource; t++) {
-    points.push({ tag: `LIA-${s}-${t}`, v: Math.round((8 + 2 * wobble(t)) * 100) / 100 });
+    const level =
+      s === 0 && t < highTanks ? GENERATED_LIMITS.level.hh + 0.5 : Math.round((8 + 2 * wobble(t)) * 100) / 100;
+    points.push({ tag: `LIA-${s}-${t}`, v: level });
     points.push({ tag: `TIA-${s}-${t}`, v: Math.round((22 + 3 * wobble(t + 1)) * 10) / 10 });
     points.push({ tag: `PIA-${s}-${t}`, v: Math.round((0.6 + 0.3 * wobble(t + 2)) * 100) / 100 });
   }
@@ -67,6 +110,13 @@ describe('browser: the wall with 2,000 tags at 1 Hz (issue 6)', () => {
   }, 120_000);
 
   afterAll(async () => {
+    // Formatted like the rest of docs/, so that a bench run never leaves the lint red.
+    if (!QUICK && docSections.length > 0) {
+      writeText(
+        PERFORMANCE_WEB_DOC,
+        formatMarkdown(['# Web performance', '', ...docSections].join('\n'), PERFORMANCE_WEB_DOC),
+      );
+    }
     await chrome?.close();
     await server?.stop();
     rmSync(dir, { recursive: true, force: true });
@@ -122,8 +172,6 @@ describe('browser: the wall with 2,000 tags at 1 Hz (issue 6)', () => {
         stillLive: stillLive === 1,
       };
       const md = [
-        '# Web performance',
-        '',
         `Measured ${result.date.slice(0, 16).replace('T', ' ')} UTC on ${result.machine.cpuModel}, ` +
           `${result.machine.cores} cores; headless Chromium (Debian), 1920×1080, the kiosk wall of a generated park of ` +
           `${SETTINGS.tags} tags, each updated once a second over MQTT (server push throttled to 500 ms). How to run: ` +
@@ -138,10 +186,69 @@ describe('browser: the wall with 2,000 tags at 1 Hz (issue 6)', () => {
       ].join('\n');
       process.stdout.write(`\n${md}\n`);
       writeText(join(RESULTS_DIR, 'wall-longtasks.json'), `${JSON.stringify(result, null, 2)}\n`);
-      // Formatted like the rest of docs/, so that a bench run never leaves the lint red.
-      if (!QUICK) writeText(PERFORMANCE_WEB_DOC, formatMarkdown(md, PERFORMANCE_WEB_DOC));
+      docSections.push(md);
       expect(result.stillLive).toBe(true);
       expect(result.sharePct).toBeLessThan(SETTINGS.targetSharePct);
+    } finally {
+      clearInterval(timer);
+      await page.close();
+      await client.endAsync();
+    }
+  }, 180_000);
+  it("measures the wall's Chromium CPU, with live values, quiet and with unacknowledged alarms flashing", async () => {
+    const client = await mqtt.connectAsync(server.mqttUrl, {
+      clientId: `bench-wall-cpu-${process.pid}`,
+      reconnectPeriod: 0,
+    });
+    // Every tag once a second as in the case above; from the alarm window on, the first tanks of s0 stay above HH.
+    let highTanks = 0;
+    let tick = 0;
+    const timer = setInterval(() => {
+      tick++;
+      const ts = Date.now();
+      for (let s = 0; s < SETTINGS.sources; s++) {
+        client.publish(telemetryTopic(GENERATED_ENTERPRISE, `s${s}`), sourcePayload(s, tick, ts, highTanks), {
+          qos: 1,
+        });
+      }
+    }, SETTINGS.updateEveryMs);
+    const page = await chrome.newPage({ width: 1920, height: 1080 });
+    try {
+      // The source of the alarms on the panel: its rows, the priority counters and the ticker are all on screen.
+      await page.goto(`${server.httpUrl}/?kiosk&token=${server.tokens.viewer}&source=s0`, {
+        waitUntil: 'domcontentloaded',
+        timeout: 30_000,
+      });
+      await page.locator('[data-testid="connection-status"][data-state="live"]').waitFor({ timeout: 30_000 });
+      await new Promise((r) => setTimeout(r, SETTINGS.warmupMs / 2));
+      const quietPct = await chromiumCpuPct(SETTINGS.cpuWindowMs);
+      highTanks = SETTINGS.alarmTags;
+      await page
+        .locator('[data-testid="alarm-row"][data-state="unacked"]')
+        .nth(SETTINGS.alarmTags - 1)
+        .waitFor({ timeout: 10_000 });
+      await new Promise((r) => setTimeout(r, 1_000));
+      const alarmPct = await chromiumCpuPct(SETTINGS.cpuWindowMs);
+      const flashing = (await page.evaluate('document.documentElement.dataset.blink')) as string | undefined;
+      const md = [
+        `The same wall's Chromium (every process of it), in per cent of one core over ${SETTINGS.cpuWindowMs / 1000} s ` +
+          `(\`/proc/PID/stat\`), kiosk wall on the panel's source, every tag updated once a second: quiet, then with ` +
+          `${SETTINGS.alarmTags} unacknowledged HH alarms (flashing rows and priority counters, the scrolling ticker).`,
+        '',
+        '| wall | Chromium CPU, % of a core |',
+        '|---|---:|',
+        `| live values, no alarm | ${quietPct} |`,
+        `| ${SETTINGS.alarmTags} unacknowledged alarms | ${alarmPct} |`,
+        '',
+      ].join('\n');
+      process.stdout.write(`\n${md}\n`);
+      writeText(
+        join(RESULTS_DIR, 'wall-cpu.json'),
+        `${JSON.stringify({ date: new Date().toISOString(), quick: QUICK, quietPct, alarmPct }, null, 2)}\n`,
+      );
+      docSections.push(md);
+      expect(['on', 'off']).toContain(flashing);
+      expect(quietPct).toBeGreaterThan(0);
     } finally {
       clearInterval(timer);
       await page.close();
