@@ -96,6 +96,30 @@ function sourcePayload(s: number, tick: number, tsMs: number, highTanks = 0): st
   return JSON.stringify({ ts: tsMs, seq: tick, points });
 }
 
+/**
+ * Every tag once a second, one message per source, until `stop()`; the first `highTanks` tanks of s0 above HH (an
+ * alarm that stays up while the values go on).
+ */
+function publishEverySecond(client: mqtt.MqttClient): { highTanks: number; published: number; stop: () => void } {
+  let tick = 0;
+  const load = {
+    highTanks: 0,
+    published: 0,
+    stop: () => clearInterval(timer),
+  };
+  const timer = setInterval(() => {
+    tick++;
+    const ts = Date.now();
+    for (let s = 0; s < SETTINGS.sources; s++) {
+      client.publish(telemetryTopic(GENERATED_ENTERPRISE, `s${s}`), sourcePayload(s, tick, ts, load.highTanks), {
+        qos: 1,
+      });
+      load.published += SETTINGS.tags / SETTINGS.sources;
+    }
+  }, SETTINGS.updateEveryMs);
+  return load;
+}
+
 describe('browser: the wall with 2,000 tags at 1 Hz (issue 6)', () => {
   let dir: string;
   let server: TestServer;
@@ -128,16 +152,7 @@ describe('browser: the wall with 2,000 tags at 1 Hz (issue 6)', () => {
       clientId: `bench-wall-${process.pid}`,
       reconnectPeriod: 0,
     });
-    let tick = 0;
-    let published = 0;
-    const timer = setInterval(() => {
-      tick++;
-      const ts = Date.now();
-      for (let s = 0; s < SETTINGS.sources; s++) {
-        client.publish(telemetryTopic(GENERATED_ENTERPRISE, `s${s}`), sourcePayload(s, tick, ts), { qos: 1 });
-        published += SETTINGS.tags / SETTINGS.sources;
-      }
-    }, SETTINGS.updateEveryMs);
+    const load = publishEverySecond(client);
     const page = await chrome.newPage({ width: 1920, height: 1080 });
     try {
       await page.goto(`${server.httpUrl}/?kiosk&token=${server.tokens.viewer}`, {
@@ -168,7 +183,7 @@ describe('browser: the wall with 2,000 tags at 1 Hz (issue 6)', () => {
         longTaskMs: Math.round(longMs),
         sharePct: Math.round(sharePct * 10) / 10,
         longestMs: Math.round(Math.max(0, ...inWindow)),
-        pointsPublished: published,
+        pointsPublished: load.published,
         stillLive: stillLive === 1,
       };
       const md = [
@@ -190,7 +205,7 @@ describe('browser: the wall with 2,000 tags at 1 Hz (issue 6)', () => {
       expect(result.stillLive).toBe(true);
       expect(result.sharePct).toBeLessThan(SETTINGS.targetSharePct);
     } finally {
-      clearInterval(timer);
+      load.stop();
       await page.close();
       await client.endAsync();
     }
@@ -201,17 +216,7 @@ describe('browser: the wall with 2,000 tags at 1 Hz (issue 6)', () => {
       reconnectPeriod: 0,
     });
     // Every tag once a second as in the case above; from the alarm window on, the first tanks of s0 stay above HH.
-    let highTanks = 0;
-    let tick = 0;
-    const timer = setInterval(() => {
-      tick++;
-      const ts = Date.now();
-      for (let s = 0; s < SETTINGS.sources; s++) {
-        client.publish(telemetryTopic(GENERATED_ENTERPRISE, `s${s}`), sourcePayload(s, tick, ts, highTanks), {
-          qos: 1,
-        });
-      }
-    }, SETTINGS.updateEveryMs);
+    const load = publishEverySecond(client);
     const page = await chrome.newPage({ width: 1920, height: 1080 });
     try {
       // The source of the alarms on the panel: its rows, the priority counters and the ticker are all on screen.
@@ -222,7 +227,7 @@ describe('browser: the wall with 2,000 tags at 1 Hz (issue 6)', () => {
       await page.locator('[data-testid="connection-status"][data-state="live"]').waitFor({ timeout: 30_000 });
       await new Promise((r) => setTimeout(r, SETTINGS.warmupMs / 2));
       const quietPct = await chromiumCpuPct(SETTINGS.cpuWindowMs);
-      highTanks = SETTINGS.alarmTags;
+      load.highTanks = SETTINGS.alarmTags;
       await page
         .locator('[data-testid="alarm-row"][data-state="unacked"]')
         .nth(SETTINGS.alarmTags - 1)
@@ -250,7 +255,7 @@ describe('browser: the wall with 2,000 tags at 1 Hz (issue 6)', () => {
       expect(['on', 'off']).toContain(flashing);
       expect(quietPct).toBeGreaterThan(0);
     } finally {
-      clearInterval(timer);
+      load.stop();
       await page.close();
       await client.endAsync();
     }
