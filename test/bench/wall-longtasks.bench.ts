@@ -210,6 +210,7 @@ describe('browser: the wall with 2,000 tags at 1 Hz (issue 6)', () => {
       await client.endAsync();
     }
   }, 180_000);
+
   it("measures the wall's Chromium CPU, with live values, quiet and with unacknowledged alarms flashing", async () => {
     const client = await mqtt.connectAsync(server.mqttUrl, {
       clientId: `bench-wall-cpu-${process.pid}`,

@@ -1,4 +1,7 @@
-import { onFreshPorts } from './services';
+import { readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { onFreshPorts, startMosquitto } from './services';
 
 describe('harness services: a port taken before the service binds it', () => {
   it('starts again on new ports when the service says the address is in use, up to the attempts given', async () => {
@@ -33,5 +36,17 @@ describe('harness services: a port taken before the service binds it', () => {
       }),
     ).rejects.toThrow('did not become ready');
     expect(attempts).toBe(1);
+  });
+});
+
+describe('harness services: a service that fails to start', () => {
+  it('leaves neither its process nor its directory behind, and says why', async () => {
+    const dirsBefore = new Set(readdirSync(tmpdir()).filter((d) => d.startsWith('hazard-mosquitto-')));
+    const missing = join(tmpdir(), `hazard-no-such-file-${process.pid}`);
+    await expect(startMosquitto({ auth: { passwordFile: missing, aclFile: missing } })).rejects.toThrow(
+      /mosquitto exited with code \d+ during start-up/,
+    );
+    const left = readdirSync(tmpdir()).filter((d) => d.startsWith('hazard-mosquitto-') && !dirsBefore.has(d));
+    expect(left).toEqual([]);
   });
 });
